@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every map of the datapath. Layouts are in include/xvs/abi.h; the table in
+ * docs/architecture.md says who writes what. xvsd pins each map by name under
+ * its pin dir and sets conn_v4's size before load.
+ */
+#ifndef XVS_BPF_MAPS_H
+#define XVS_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <xvs/abi.h>
+
+/* Virtual services: (proto, VIP, port) -> configuration. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVS_MAX_SVC);
+	__type(key, struct xvs_svc_key);
+	__type(value, struct xvs_svc);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} svc_map SEC(".maps");
+
+/* Per service: its real servers in IPVS order and the rr/wrr cursors. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVS_MAX_SVC);
+	__type(key, __u32);
+	__type(value, struct xvs_svc_dests);
+} svc_dests SEC(".maps");
+
+/* Real servers by id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVS_MAX_DEST);
+	__type(key, __u32);
+	__type(value, struct xvs_dest);
+} dest_info SEC(".maps");
+
+/* Active/inactive/persistent connection counts by dest id (atomic adds). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVS_MAX_DEST);
+	__type(key, __u32);
+	__type(value, struct xvs_dest_cnt);
+} dest_cnt SEC(".maps");
+
+/* Connections: two entries each (XVS_DIR_IN, XVS_DIR_OUT). Size set by xvsd. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * XVS_CONN_DEFAULT);
+	__type(key, struct xvs_conn_key);
+	__type(value, struct xvs_conn);
+} conn_v4 SEC(".maps");
+
+/* Runtime settings (timeouts, sysctl-like knobs). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xvs_globals);
+} globals SEC(".maps");
+
+/* IPVS counters per service, per real server and in total. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XVS_MAX_SVC);
+	__type(key, __u32);
+	__type(value, struct xvs_stats);
+} svc_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XVS_MAX_DEST);
+	__type(key, __u32);
+	__type(value, struct xvs_stats);
+} dest_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xvs_stats);
+} glob_stats SEC(".maps");
+
+/* Packets dropped or refused, by enum xvs_drop. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XVS_DROP_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drop_stats SEC(".maps");
+
+#endif /* XVS_BPF_MAPS_H */

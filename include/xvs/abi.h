@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xvs datapath ABI: the keys, values and constants of every map shared by
+ * the BPF programs (bpf/) and xvsd (src/xvsd/). Fixed-width types, explicit
+ * padding, no pointers. Bump XVS_ABI_VERSION whenever a layout below changes:
+ * xvsd refuses to adopt pinned maps of another version (see docs/pinning.md).
+ *
+ * Addresses and ports are kept in network byte order everywhere, as they sit
+ * in the packet, so the fast path never swaps bytes.
+ */
+#ifndef XVS_ABI_H
+#define XVS_ABI_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+#define XVS_ABI_VERSION		1
+
+/* Capacity limits (compile-time: they size ARRAY maps and bound loops). */
+#define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
+#define XVS_MAX_DEST		8192	/* real servers over all services, ids 1.. */
+#define XVS_MAX_RS		64	/* real servers in one service */
+#define XVS_CONN_DEFAULT	262144	/* default connection table entries */
+
+/* IPVS service flags (same values as the kernel's IP_VS_SVC_F_*). */
+#define XVS_SVC_F_PERSISTENT	0x0001
+#define XVS_SVC_F_HASHED	0x0002
+#define XVS_SVC_F_ONEPACKET	0x0004
+#define XVS_SVC_F_SCHED1	0x0008
+#define XVS_SVC_F_SCHED2	0x0010
+#define XVS_SVC_F_SCHED3	0x0020
+
+/* IPVS forwarding methods (the kernel's IP_VS_CONN_F_FWD_MASK values). */
+enum xvs_fwd {
+	XVS_FWD_MASQ = 0,
+	XVS_FWD_LOCAL = 1,
+	XVS_FWD_TUNNEL = 2,
+	XVS_FWD_ROUTE = 3,
+};
+
+/* Schedulers. Names and order as ipvsadm's help lists them. */
+enum xvs_sched {
+	XVS_SCHED_RR = 0,
+	XVS_SCHED_WRR,
+	XVS_SCHED_LC,
+	XVS_SCHED_WLC,
+	XVS_SCHED_LBLC,
+	XVS_SCHED_LBLCR,
+	XVS_SCHED_DH,
+	XVS_SCHED_SH,
+	XVS_SCHED_SED,
+	XVS_SCHED_NQ,
+	XVS_SCHED_FO,
+	XVS_SCHED_OVF,
+	XVS_SCHED_MH,
+	XVS_SCHED_MAX,
+};
+
+/*
+ * IPVS TCP states, numbered as the kernel numbers them (IP_VS_TCP_S_*), so
+ * listings and the transition table read like the kernel's. UDP connections
+ * have the single state XVS_S_UDP.
+ */
+enum xvs_state {
+	XVS_TCP_S_NONE = 0,
+	XVS_TCP_S_ESTABLISHED,
+	XVS_TCP_S_SYN_SENT,
+	XVS_TCP_S_SYN_RECV,
+	XVS_TCP_S_FIN_WAIT,
+	XVS_TCP_S_TIME_WAIT,
+	XVS_TCP_S_CLOSE,
+	XVS_TCP_S_CLOSE_WAIT,
+	XVS_TCP_S_LAST_ACK,
+	XVS_TCP_S_LISTEN,
+	XVS_TCP_S_SYNACK,
+	XVS_S_UDP,
+	XVS_S_MAX,
+};
+
+/* ---- virtual services -------------------------------------------------- */
+
+/* svc_map key: one virtual service (IPv4 TCP/UDP). */
+struct xvs_svc_key {
+	__u32 addr;		/* VIP, network order */
+	__u16 port;		/* network order */
+	__u8 proto;		/* IPPROTO_TCP / IPPROTO_UDP */
+	__u8 pad;
+};
+
+/* svc_map value: the service's configuration. */
+struct xvs_svc {
+	__u32 id;		/* index into svc_dests / svc_stats */
+	__u32 flags;		/* XVS_SVC_F_* */
+	__u32 sched;		/* enum xvs_sched */
+	__u32 timeout;		/* persistence timeout, seconds */
+	__u32 netmask;		/* persistence granularity, network order */
+	__u32 pad;
+};
+
+/*
+ * svc_dests value, indexed by service id: the service's real servers in
+ * IPVS list order (newest first) and the round-robin cursors. xvsd writes it
+ * whole with BPF_F_LOCK; the datapath steps rr/wrr under the lock and reads
+ * the rest lock-free (a torn read can only name a dest whose AVAILABLE flag
+ * it then checks in dest_info).
+ */
+struct xvs_svc_dests {
+	struct bpf_spin_lock lock;
+	__u32 count;			/* valid entries in dest[] */
+	__u32 rr_cursor;		/* index of the last pick; >= count: none yet */
+	__s32 wrr_cw;			/* wrr current weight */
+	__s32 wrr_mw;			/* wrr max weight - (gcd - 1) */
+	__s32 wrr_di;			/* wrr gcd of weights */
+	__u32 gen;			/* bumped by xvsd on each rewrite */
+	__u64 overload;			/* bit i: dest[i] is OVERLOADED */
+	__u32 dest[XVS_MAX_RS];		/* dest ids */
+	__s32 weight[XVS_MAX_RS];	/* copy of each dest's weight */
+};
+
+/* ---- real servers ------------------------------------------------------ */
+
+#define XVS_DEST_F_AVAILABLE	0x0001	/* linked in its service (IPVS AVAILABLE) */
+#define XVS_DEST_F_OVERLOAD	0x0002
+
+/* dest_info value, indexed by dest id. Written by xvsd only. */
+struct xvs_dest {
+	__u32 addr;		/* RIP, network order */
+	__u16 port;		/* network order */
+	__u16 fwd;		/* enum xvs_fwd */
+	__s32 weight;
+	__u32 flags;		/* XVS_DEST_F_* */
+	__u32 svc_id;
+	__u32 u_threshold;
+	__u32 l_threshold;
+	__u32 pad;
+};
+
+/* dest_cnt value, indexed by dest id: connection counts, atomic adds only. */
+struct xvs_dest_cnt {
+	__s32 active;
+	__s32 inactive;
+	__s32 persist;
+	__s32 pad;
+};
+
+/* ---- connections ------------------------------------------------------- */
+
+enum xvs_conn_dir {
+	XVS_DIR_IN = 0,		/* client -> VIP: the primary entry */
+	XVS_DIR_OUT = 1,	/* real server -> client: the reply entry */
+};
+
+/* conn_v4 key: the packet's own 5-tuple plus the direction it belongs to. */
+struct xvs_conn_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 dir;		/* enum xvs_conn_dir */
+	__u16 pad;
+};
+
+/* Bits of xvs_conn.state besides the state number (low 8 bits). */
+#define XVS_CONN_STATE_MASK	0x00ff
+#define XVS_CONN_INACTIVE	0x0100	/* counted in dest inactive, not active */
+#define XVS_CONN_DEAD		0x0200	/* being expired: nobody may count it */
+
+/* xvs_conn.flags */
+#define XVS_CONN_F_TEMPLATE	0x0001	/* persistence template */
+#define XVS_CONN_F_SEEN_REPLY	0x0002	/* a packet went RS -> client */
+
+/*
+ * conn_v4 value. Both entries of a connection carry the whole address
+ * mapping, so either direction rewrites after one lookup; state, timer and
+ * counts live in the XVS_DIR_IN entry only.
+ */
+struct xvs_conn {
+	__u32 caddr;		/* client */
+	__u32 vaddr;		/* VIP */
+	__u32 daddr;		/* real server */
+	__u16 cport;
+	__u16 vport;
+	__u16 dport;
+	__u16 flags;		/* XVS_CONN_F_* */
+	__u32 dest_id;
+	__u32 svc_id;
+	__u32 state;		/* enum xvs_state | XVS_CONN_INACTIVE | XVS_CONN_DEAD; CAS only */
+	__u32 timeout;		/* seconds, of the current state */
+	__u64 last_seen;	/* bpf_ktime_get_ns() of the last packet */
+};
+
+/* ---- global configuration ---------------------------------------------- */
+
+/* globals value (ARRAY, one entry): runtime settings written by xvsd. */
+struct xvs_globals {
+	__u32 timeout[XVS_S_MAX];	/* seconds per state; --set edits ESTABLISHED, FIN_WAIT, UDP */
+	__u32 conn_reuse_mode;		/* IPVS conn_reuse_mode, default 1 */
+	__u32 expire_nodest_conn;
+	__u32 icmp_rate;		/* ICMP errors generated per second (token refill) */
+	__u32 icmp_burst;
+	__u32 pad;
+};
+
+/* ---- counters ---------------------------------------------------------- */
+
+/* svc_stats / dest_stats / glob_stats value (per-CPU): IPVS's counters. */
+struct xvs_stats {
+	__u64 conns;		/* new connections scheduled */
+	__u64 inpkts;		/* client -> real server */
+	__u64 outpkts;		/* real server -> client */
+	__u64 inbytes;		/* L3 bytes */
+	__u64 outbytes;
+};
+
+/* drop_stats index (per-CPU __u64): why the datapath dropped or refused. */
+enum xvs_drop {
+	XVS_DROP_NO_DEST = 0,		/* no server available: ICMP port unreachable */
+	XVS_DROP_DEST_GONE,		/* connection's server was removed */
+	XVS_DROP_CONN_FULL,		/* connection table full */
+	XVS_DROP_FRAG_NEEDED,		/* DF packet too big: ICMP frag-needed */
+	XVS_DROP_FIB,			/* blackhole / unreachable / prohibit route */
+	XVS_DROP_MALFORMED,		/* truncated or bad headers */
+	XVS_DROP_ICMP_RATELIMIT,	/* an ICMP error we did not send */
+	XVS_DROP_MAX,
+};
+
+/*
+ * XDP -> tc metadata (bpf_xdp_adjust_meta). XDP sets it when it passes a
+ * packet it already did the bookkeeping for (e.g. the neighbour of the next
+ * hop was not resolved), so the tc program only rewrites and forwards.
+ */
+#define XVS_META_MAGIC		0x58565331	/* "XVS1" */
+
+struct xvs_meta {
+	__u32 magic;
+	__u32 flags;
+};
+
+#define XVS_META_F_ACCOUNTED	0x0001
+
+/*
+ * Expiry requests. xvsd finds expired connections with batch lookups and asks
+ * the xvs_gc program (run with BPF_PROG_TEST_RUN, the request as packet data)
+ * to remove them, so the state CAS and the count updates stay in BPF code,
+ * atomic with the datapath's. The program rechecks each key, expires only
+ * entries still idle past their timeout (any, with XVS_GC_F_FORCE), removes
+ * both entries and fixes the counts; it writes the number removed in
+ * .expired of the returned data.
+ */
+#define XVS_GC_MAGIC		0x58564743	/* "XVGC" */
+#define XVS_GC_BATCH		64
+#define XVS_GC_F_FORCE		0x0001
+
+struct xvs_gc_req {
+	__u32 magic;
+	__u32 flags;		/* XVS_GC_F_* */
+	__u32 count;		/* keys used, <= XVS_GC_BATCH */
+	__u32 expired;		/* out */
+	struct xvs_conn_key keys[XVS_GC_BATCH];	/* XVS_DIR_IN keys */
+};
+
+#endif /* XVS_ABI_H */

@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Build, test and demo dependencies, all from Debian 12 packages.
+#   scripts/deps.sh check    exit 0 if everything is installed
+#   scripts/deps.sh install  apt-get install what is missing
+# keepalived is installed without recommends: it recommends the real ipvsadm.
+set -eu
+
+PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
+libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux"
+
+missing() {
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			echo "$p"
+	done
+}
+
+case "${1:-check}" in
+check)
+	m=$(missing)
+	[ -z "$m" ] && exit 0
+	echo "missing packages:" $m >&2
+	exit 1
+	;;
+install)
+	m=$(missing)
+	[ -z "$m" ] && exit 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: need root to install:" $m >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	# Don't let package scripts start services (nginx on the host's port 80):
+	# tests start their own nginx inside namespaces.
+	prc=/usr/sbin/policy-rc.d
+	own_prc=
+	if [ ! -e $prc ]; then
+		printf '#!/bin/sh\nexit 101\n' > $prc && chmod +x $prc && own_prc=1
+	fi
+	apt-get update -q || true
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $m || rc=$?
+	[ -n "$own_prc" ] && rm -f $prc
+	exit ${rc:-0}
+	;;
+*)
+	echo "usage: $0 check|install" >&2
+	exit 2
+	;;
+esac
