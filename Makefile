@@ -69,10 +69,10 @@ $(BUILD)/libxvsd.a: $(XVSD_LIB_OBJS)
 $(BUILD)/libxvsadm.a: $(XVSADM_LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/xvsd: $(BUILD)/src/xvsd/main.o $(LIBS)
-	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
-$(BUILD)/xvsadm: $(BUILD)/src/xvsadm/main.o $(LIBS)
-	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+$(BUILD)/xvsd: $(BUILD)/src/xvsd/main.o $(BUILD)/libxvsd.a $(BUILD)/libxvscommon.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/xvsadm: $(BUILD)/src/xvsadm/main.o $(BUILD)/libxvsadm.a $(BUILD)/libxvscommon.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
