@@ -7,7 +7,7 @@
 set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
-libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux"
+libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux netbase"
 
 missing() {
 	for p in $PKGS; do
