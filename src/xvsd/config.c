@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Settings parsing: one function per key, used by both the config file and
+ * the command line, so both accept exactly the same values and say the same
+ * thing about bad ones.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xvs/abi.h>
+#include "ctl_proto.h"
+#include "config.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+void conf_defaults(struct xvsd_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->datapath = XVSD_DP_XDP;
+	c->conn_max = XVS_CONN_DEFAULT;
+	snprintf(c->socket, sizeof(c->socket), "%s", XVS_CTL_SOCKET);
+	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", XVSD_PIN_DIR);
+}
+
+static int add_iface(struct xvsd_conf *c, const char *name, size_t len, char *err,
+		     size_t errlen)
+{
+	int i;
+
+	if (!len)
+		return fail(err, errlen, "empty interface name");
+	if (len >= IF_NAMESIZE)
+		return fail(err, errlen, "interface name '%.*s' too long (max %d characters)",
+			    (int)len, name, IF_NAMESIZE - 1);
+	if (memchr(name, '/', len))
+		return fail(err, errlen, "invalid interface name '%.*s'", (int)len, name);
+	for (i = 0; i < c->nifaces; i++)
+		if (strlen(c->ifaces[i]) == len && !memcmp(c->ifaces[i], name, len))
+			return fail(err, errlen, "interface '%.*s' given twice", (int)len, name);
+	if (c->nifaces == XVSD_MAX_IFACES)
+		return fail(err, errlen, "too many interfaces (max %d)", XVSD_MAX_IFACES);
+	memcpy(c->ifaces[c->nifaces], name, len);
+	c->ifaces[c->nifaces][len] = '\0';
+	c->nifaces++;
+	return 0;
+}
+
+/* A list separated by commas and/or blanks: "eth0,eth1", "eth0 eth1". */
+int conf_add_ifaces(struct xvsd_conf *c, const char *list, char *err, size_t errlen)
+{
+	struct xvsd_conf tmp = *c;
+	const char *p = list;
+	int err_;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == ',' || isblank((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		n = strcspn(p, ", \t");
+		err_ = add_iface(&tmp, p, n, err, errlen);
+		if (err_)
+			return err_;
+		p += n;
+	}
+	if (tmp.nifaces == c->nifaces)
+		return fail(err, errlen, "no interface named in '%s'", list);
+	*c = tmp;
+	c->set |= CONF_IFACES;
+	return 0;
+}
+
+int conf_set_datapath(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	if (!strcmp(v, "xdp"))
+		c->datapath = XVSD_DP_XDP;
+	else if (!strcmp(v, "tc"))
+		c->datapath = XVSD_DP_TC;
+	else
+		return fail(err, errlen, "invalid datapath '%s' (use xdp or tc)", v);
+	c->set |= CONF_DATAPATH;
+	return 0;
+}
+
+int conf_set_conn_max(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > XVSD_CONN_MAX_LIMIT)
+		return fail(err, errlen, "invalid conn_max '%s' (1..%u connections)", v,
+			    XVSD_CONN_MAX_LIMIT);
+	c->conn_max = n;
+	c->set |= CONF_CONN_MAX;
+	return 0;
+}
+
+static int set_path(char *dst, size_t size, const char *what, const char *v, char *err,
+		    size_t errlen)
+{
+	if (*v != '/')
+		return fail(err, errlen, "%s '%s' must be an absolute path", what, v);
+	if (strlen(v) >= size)
+		return fail(err, errlen, "%s '%s' too long (max %zu characters)", what, v,
+			    size - 1);
+	strcpy(dst, v);
+	return 0;
+}
+
+int conf_set_socket(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = set_path(c->socket, sizeof(c->socket), "socket", v, err, errlen);
+
+	if (!ret)
+		c->set |= CONF_SOCKET;
+	return ret;
+}
+
+int conf_set_pin_dir(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = set_path(c->pin_dir, sizeof(c->pin_dir), "pin_dir", v, err, errlen);
+
+	if (ret)
+		return ret;
+	/* "/a/b/" and "/a/b" name the same dir; keep one spelling for messages. */
+	while (strlen(c->pin_dir) > 1 && c->pin_dir[strlen(c->pin_dir) - 1] == '/')
+		c->pin_dir[strlen(c->pin_dir) - 1] = '\0';
+	c->set |= CONF_PIN_DIR;
+	return 0;
+}
+
+int conf_set_log(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	if (!strcmp(v, "syslog"))
+		c->log_syslog = true;
+	else if (!strcmp(v, "stderr"))
+		c->log_syslog = false;
+	else
+		return fail(err, errlen, "invalid log '%s' (use stderr or syslog)", v);
+	c->set |= CONF_LOG;
+	return 0;
+}
+
+struct conf_key {
+	const char *name;
+	unsigned int bit;
+	int (*set)(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+};
+
+static const struct conf_key conf_keys[] = {
+	{ "interfaces", CONF_IFACES, conf_add_ifaces },
+	{ "datapath", CONF_DATAPATH, conf_set_datapath },
+	{ "conn_max", CONF_CONN_MAX, conf_set_conn_max },
+	{ "socket", CONF_SOCKET, conf_set_socket },
+	{ "pin_dir", CONF_PIN_DIR, conf_set_pin_dir },
+	{ "log", CONF_LOG, conf_set_log },
+};
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* One line, already stripped of its comment. Returns 0 or -EINVAL. */
+static int parse_line(struct xvsd_conf *c, unsigned int *seen, char *line, char *msg,
+		      size_t msglen)
+{
+	char *eq = strchr(line, '='), *key, *val;
+	size_t i;
+
+	if (!eq)
+		return fail(msg, msglen, "expected 'key = value', got '%s'", line);
+	*eq = '\0';
+	key = trim(line);
+	val = trim(eq + 1);
+	for (i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++) {
+		const struct conf_key *k = &conf_keys[i];
+
+		if (strcmp(key, k->name))
+			continue;
+		if (!*val)
+			return fail(msg, msglen, "no value for '%s'", key);
+		/* interfaces may be spread over several lines; the rest once. */
+		if ((*seen & k->bit) && k->bit != CONF_IFACES)
+			return fail(msg, msglen, "'%s' given twice", key);
+		*seen |= k->bit;
+		return k->set(c, val, msg, msglen);
+	}
+	return fail(msg, msglen, "unknown key '%s'", key);
+}
+
+int conf_parse_text(struct xvsd_conf *c, const char *name, const char *text, char *err,
+		    size_t errlen)
+{
+	struct xvsd_conf tmp = *c;
+	unsigned int seen = 0;
+	const char *p = text;
+	int lineno = 0;
+
+	/* A file's interfaces replace earlier ones, as a later -i does. */
+	tmp.nifaces = 0;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char msg[256], *line, *hash;
+		int ret;
+
+		lineno++;
+		line = strndup(p, n);
+		if (!line)
+			return -ENOMEM;
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		ret = 0;
+		if (*trim(line))
+			ret = parse_line(&tmp, &seen, trim(line), msg, sizeof(msg));
+		free(line);
+		if (ret) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);
+			return ret;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (!(seen & CONF_IFACES))
+		tmp.nifaces = c->nifaces;
+	*c = tmp;
+	return 0;
+}
+
+int conf_parse_file(struct xvsd_conf *c, const char *path, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f, *mem;
+	int ret, ch;
+
+	f = fopen(path, "r");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	mem = open_memstream(&text, &size);
+	if (!mem) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while ((ch = getc(f)) != EOF) {
+		if (ch == '\0') {
+			fclose(mem);
+			free(text);
+			fclose(f);
+			snprintf(err, errlen, "%s: not a text file", path);
+			return -EINVAL;
+		}
+		putc(ch, mem);
+	}
+	ret = ferror(f) ? -EIO : 0;
+	fclose(f);
+	fclose(mem);
+	if (ret)
+		snprintf(err, errlen, "%s: read error", path);
+	else
+		ret = conf_parse_text(c, path, text, err, errlen);
+	free(text);
+	return ret;
+}
+
+void conf_merge(struct xvsd_conf *dst, const struct xvsd_conf *src)
+{
+	if (src->set & CONF_IFACES) {
+		dst->nifaces = src->nifaces;
+		memcpy(dst->ifaces, src->ifaces, sizeof(dst->ifaces));
+	}
+	if (src->set & CONF_DATAPATH)
+		dst->datapath = src->datapath;
+	if (src->set & CONF_CONN_MAX)
+		dst->conn_max = src->conn_max;
+	if (src->set & CONF_SOCKET)
+		strcpy(dst->socket, src->socket);
+	if (src->set & CONF_PIN_DIR)
+		strcpy(dst->pin_dir, src->pin_dir);
+	if (src->set & CONF_LOG)
+		dst->log_syslog = src->log_syslog;
+	dst->set |= src->set;
+}

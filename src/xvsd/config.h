@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xvsd's settings: defaults, the `key = value` file (/etc/xvs/xvsd.conf, see
+ * xvsd.conf(5)) and the command line, merged so the command line wins.
+ */
+#ifndef XVSD_CONFIG_H
+#define XVSD_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <net/if.h>
+#include <sys/un.h>
+#include <linux/types.h>
+
+#define XVSD_CONF_FILE		"/etc/xvs/xvsd.conf"
+#define XVSD_PIN_DIR		"/sys/fs/bpf/xvs"
+#define XVSD_MAX_IFACES		32
+#define XVSD_CONN_MAX_LIMIT	(1u << 24)
+
+enum xvsd_datapath {
+	XVSD_DP_XDP = 0,	/* XDP on each interface, tc ingress beside it */
+	XVSD_DP_TC,		/* tc ingress only */
+};
+
+/* Bits of xvsd_conf.set: which settings were given explicitly. */
+enum {
+	CONF_IFACES = 1 << 0,
+	CONF_DATAPATH = 1 << 1,
+	CONF_CONN_MAX = 1 << 2,
+	CONF_SOCKET = 1 << 3,
+	CONF_PIN_DIR = 1 << 4,
+	CONF_LOG = 1 << 5,
+};
+
+struct xvsd_conf {
+	unsigned int set;
+	int nifaces;
+	char ifaces[XVSD_MAX_IFACES][IF_NAMESIZE];
+	enum xvsd_datapath datapath;
+	__u32 conn_max;
+	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char pin_dir[PATH_MAX];
+	bool log_syslog;
+};
+
+/* Defaults: no interface, xdp, XVS_CONN_DEFAULT, the default socket and pin dir. */
+void conf_defaults(struct xvsd_conf *c);
+
+/*
+ * Parsers of single values, shared by the file and the command line. Each
+ * returns 0 or -EINVAL with a message (no file/line prefix) in err.
+ */
+int conf_add_ifaces(struct xvsd_conf *c, const char *list, char *err, size_t errlen);
+int conf_set_datapath(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_conn_max(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_socket(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_pin_dir(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_log(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+
+/*
+ * Parse a config file into c (only the keys it names are set). A missing file
+ * is -ENOENT with nothing changed; any other error is -EINVAL (or -errno of
+ * the read) with "FILE:LINE: message" in err.
+ */
+int conf_parse_file(struct xvsd_conf *c, const char *path, char *err, size_t errlen);
+
+/* Parse config text (the file's contents); name is used in messages. */
+int conf_parse_text(struct xvsd_conf *c, const char *name, const char *text, char *err,
+		    size_t errlen);
+
+/* dst = dst with every setting that src has explicitly set taken from src. */
+void conf_merge(struct xvsd_conf *dst, const struct xvsd_conf *src);
+
+#endif /* XVSD_CONFIG_H */

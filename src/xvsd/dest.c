@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Real servers: add (or resurrect from the trash), edit, delete. A server is
+ * made AVAILABLE in dest_info before it enters its service's list, and
+ * leaves the list before it loses AVAILABLE, so the datapath never picks a
+ * server it cannot use.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+
+#include "log.h"
+#include "sched_build.h"
+#include "svc.h"
+
+/* Server addresses the kernel would refuse as not unicast (EINVAL), plus
+ * loopback, which it would take as a local server xvs cannot forward to. */
+static bool bad_dest_addr(__u32 addr_be)
+{
+	__u32 a = ntohl(addr_be);
+
+	return (a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 0xe;
+}
+
+/* Validation shared by add and edit (ipvs.md 3.4 order: ESRCH, then ERANGE). */
+static int check_dest(struct xvsd *st, const struct xvs_ctl_svc_id *id,
+		      const struct xvs_ctl_dest *req, struct xvsd_svc **svc, __u16 *port)
+{
+	struct xvs_svc_key key;
+	int err;
+
+	err = svc_key_from_id(id, &key);
+	if (err)
+		return err;
+	if (req->af != AF_INET)
+		return -EAFNOSUPPORT;
+	*svc = state_find_svc(st, &key);
+	if (!*svc)
+		return -ESRCH;
+	/* Only NAT in this version: DR and tunnelling would forward wrongly. */
+	if (req->fwd != XVS_FWD_MASQ)
+		return -EOPNOTSUPP;
+	if (req->weight < 0 || req->l_threshold > req->u_threshold)
+		return -ERANGE;
+	/* No port means the service's port (what ipvsadm sends for NAT anyway). */
+	*port = req->port ? req->port : key.port;
+	return 0;
+}
+
+static struct xvsd_dest *find_live(struct xvsd *st, __u32 svc_id, __u32 addr, __u16 port)
+{
+	__u32 i;
+
+	for (i = 1; i < XVS_MAX_DEST; i++) {
+		struct xvsd_dest *d = st->dests[i];
+
+		if (d && !d->trashed && d->info.svc_id == svc_id && d->info.addr == addr &&
+		    d->info.port == port)
+			return d;
+	}
+	return NULL;
+}
+
+/* IPVS ip_vs_trash_get_dest(): same service identity, address and port. */
+static struct xvsd_dest *find_trash(struct xvsd *st, const struct xvs_svc_key *vs, __u32 addr,
+				    __u16 port)
+{
+	__u32 i;
+
+	for (i = 1; i < XVS_MAX_DEST; i++) {
+		struct xvsd_dest *d = st->dests[i];
+
+		if (d && d->trashed && d->vs_known && d->vs.addr == vs->addr &&
+		    d->vs.port == vs->port && d->vs.proto == vs->proto && d->info.addr == addr &&
+		    d->info.port == port)
+			return d;
+	}
+	return NULL;
+}
+
+static __u32 alloc_dest_id(struct xvsd *st)
+{
+	__u32 i;
+
+	for (i = 1; i < XVS_MAX_DEST; i++)
+		if (!st->dests[i])
+			return i;
+	return 0;
+}
+
+int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req)
+{
+	struct xvs_svc_dests sd;
+	struct xvsd_dest *d, *fresh = NULL;
+	struct xvs_dest info;
+	struct xvsd_svc *s;
+	__u16 port;
+	int err;
+
+	err = check_dest(st, id, req, &s, &port);
+	if (err)
+		return err;
+	if (find_live(st, s->id, req->addr[0], port))
+		return -EEXIST;
+	if (bad_dest_addr(req->addr[0]))
+		return -EINVAL;
+	err = state_read_list(st, s->id, &sd);
+	if (err)
+		return err;
+	if (sd.count >= XVS_MAX_RS)
+		return -ENOSPC;
+
+	d = find_trash(st, &s->key, req->addr[0], port);
+	if (!d) {
+		fresh = calloc(1, sizeof(*fresh));
+		if (!fresh)
+			return -ENOMEM;
+		fresh->id = alloc_dest_id(st);
+		if (!fresh->id) {
+			free(fresh);
+			return -ENOMEM;
+		}
+		d = fresh;
+	}
+	info = d->info;
+	info.addr = req->addr[0];
+	info.port = port;
+	info.fwd = req->fwd;
+	info.weight = req->weight;
+	info.svc_id = s->id;
+	/* A resurrected server keeps OVERLOAD only as ip_vs_update_dest would. */
+	if (!req->u_threshold || req->u_threshold > info.u_threshold)
+		info.flags &= ~XVS_DEST_F_OVERLOAD;
+	info.flags |= XVS_DEST_F_AVAILABLE;
+	info.u_threshold = req->u_threshold;
+	info.l_threshold = req->l_threshold;
+
+	if (bpf_map_update_elem(st->maps.dest_info, &d->id, &info, BPF_ANY)) {
+		err = -errno;
+		goto err_free;
+	}
+	sched_list_add(&sd, d->id, info.weight, info.flags & XVS_DEST_F_OVERLOAD);
+	sched_dests_changed(&sd, s->cfg.sched);
+	err = state_write_list(st, s->id, &sd);
+	if (err) {
+		/* Not linked: it must not stay AVAILABLE. */
+		bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY);
+		goto err_free;
+	}
+	d->info = info;
+	d->vs = s->key;
+	d->vs_known = true;
+	d->trashed = false;
+	if (fresh) {
+		st->dests[d->id] = fresh;
+	} else {
+		pr_debug("server id %u back from the trash", d->id);
+	}
+	return 0;
+
+err_free:
+	pr_err("add server: map update: %s", strerror(-err));
+	free(fresh);
+	return err;
+}
+
+int dest_edit(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req)
+{
+	struct xvs_svc_dests sd;
+	struct xvs_dest info;
+	struct xvsd_dest *d;
+	struct xvsd_svc *s;
+	__u16 port;
+	int err, i;
+
+	err = check_dest(st, id, req, &s, &port);
+	if (err)
+		return err;
+	d = find_live(st, s->id, req->addr[0], port);
+	if (!d)
+		return -ENOENT;
+	err = state_read_list(st, s->id, &sd);
+	if (err)
+		return err;
+	i = sched_list_find(&sd, d->id);
+	if (i < 0)
+		return -ENOENT;
+
+	info = d->info;
+	info.fwd = req->fwd;
+	info.weight = req->weight;
+	if (!req->u_threshold || req->u_threshold > info.u_threshold)
+		info.flags &= ~XVS_DEST_F_OVERLOAD;
+	info.u_threshold = req->u_threshold;
+	info.l_threshold = req->l_threshold;
+	if (bpf_map_update_elem(st->maps.dest_info, &d->id, &info, BPF_ANY))
+		return -errno;
+	sched_list_set(&sd, i, info.weight, info.flags & XVS_DEST_F_OVERLOAD);
+	sched_dests_changed(&sd, s->cfg.sched);
+	err = state_write_list(st, s->id, &sd);
+	if (err) {
+		bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY);
+		return err;
+	}
+	d->info = info;
+	return 0;
+}
+
+int dest_del(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req)
+{
+	struct xvs_svc_dests sd;
+	struct xvs_svc_key key;
+	struct xvs_dest info;
+	struct xvsd_dest *d;
+	struct xvsd_svc *s;
+	__u16 port;
+	int err, i;
+
+	/* -d takes only the address: weight and method are not checked. */
+	err = svc_key_from_id(id, &key);
+	if (err)
+		return err;
+	if (req->af != AF_INET)
+		return -EAFNOSUPPORT;
+	s = state_find_svc(st, &key);
+	if (!s)
+		return -ESRCH;
+	port = req->port ? req->port : key.port;
+	d = find_live(st, s->id, req->addr[0], port);
+	if (!d)
+		return -ENOENT;
+	err = state_read_list(st, s->id, &sd);
+	if (err)
+		return err;
+	i = sched_list_find(&sd, d->id);
+	if (i >= 0) {
+		sched_list_del(&sd, i);
+		sched_dests_changed(&sd, s->cfg.sched);
+		err = state_write_list(st, s->id, &sd);
+		if (err)
+			return err;
+	}
+	info = d->info;
+	info.flags &= ~(XVS_DEST_F_AVAILABLE | XVS_DEST_F_OVERLOAD);
+	if (bpf_map_update_elem(st->maps.dest_info, &d->id, &info, BPF_ANY))
+		pr_warn("remove server id %u: %s", d->id, strerror(errno));
+	d->info = info;
+	d->trashed = true;
+	d->trashed_at = state_now_ns();
+	return 0;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Listings: configuration from the in-memory view and svc_dests, counters
+ * summed over CPUs, rates from the estimators, connection counts from
+ * dest_cnt, connections from conn_v4.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "conn_walk.h"
+#include "list.h"
+#include "sched_build.h"
+#include "svc.h"
+
+void list_info(struct xvsd *st, struct xvs_ctl_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->version_code = LIST_VERSION_CODE;
+	info->conn_tab_size = LIST_CONN_TAB_SIZE;
+	info->num_services = st->nsvcs;
+	info->conn_max = st->maps.conn_entries / 2;
+	info->conn_count = st->conn_count;
+}
+
+static void copy_stats(struct xvs_ctl_stats *dst, const struct xvs_stats *src)
+{
+	dst->conns = src->conns;
+	dst->inpkts = src->inpkts;
+	dst->outpkts = src->outpkts;
+	dst->inbytes = src->inbytes;
+	dst->outbytes = src->outbytes;
+}
+
+static __u32 clamp_cnt(__s32 v)
+{
+	return v > 0 ? v : 0;
+}
+
+static void fill_dest(struct xvsd *st, const struct xvsd_dest *d, struct xvs_ctl_dest *out)
+{
+	struct xvs_dest_cnt cnt;
+	struct xvs_stats stats;
+
+	memset(out, 0, sizeof(*out));
+	out->af = AF_INET;
+	out->port = d->info.port;
+	out->addr[0] = d->info.addr;
+	out->fwd = d->info.fwd;
+	out->weight = d->info.weight;
+	out->u_threshold = d->info.u_threshold;
+	out->l_threshold = d->info.l_threshold;
+	state_dest_cnt(st, d->id, &cnt);
+	out->active = clamp_cnt(cnt.active);
+	out->inactive = clamp_cnt(cnt.inactive);
+	out->persist = clamp_cnt(cnt.persist);
+	if (!mapset_stats_sum(&st->maps, st->maps.dest_stats, d->id, &stats))
+		copy_stats(&out->stats, &stats);
+	est_read(&d->est, &out->rates);
+}
+
+/* One service and its servers, appended to f. */
+static int put_service(struct xvsd *st, struct xvsd_svc *s, FILE *f)
+{
+	struct xvs_svc_dests sd;
+	struct xvs_ctl_svc out;
+	struct xvs_stats stats;
+	__u32 i, n = 0;
+	int err;
+
+	err = state_read_list(st, s->id, &sd);
+	if (err)
+		return err;
+	for (i = 0; i < sd.count; i++)
+		if (sd.dest[i] < XVS_MAX_DEST && st->dests[sd.dest[i]])
+			n++;
+	memset(&out, 0, sizeof(out));
+	out.id.af = AF_INET;
+	out.id.proto = s->key.proto;
+	out.id.addr[0] = s->key.addr;
+	out.id.port = s->key.port;
+	snprintf(out.sched, sizeof(out.sched), "%s", sched_name(s->cfg.sched));
+	out.flags = s->cfg.flags;
+	out.timeout = s->cfg.timeout;
+	out.netmask = s->cfg.netmask;
+	out.num_dests = n;
+	if (!mapset_stats_sum(&st->maps, st->maps.svc_stats, s->id, &stats))
+		copy_stats(&out.stats, &stats);
+	est_read(&s->est, &out.rates);
+	fwrite(&out, sizeof(out), 1, f);
+	for (i = 0; i < sd.count; i++) {
+		struct xvs_ctl_dest d;
+
+		if (sd.dest[i] >= XVS_MAX_DEST || !st->dests[sd.dest[i]])
+			continue;
+		fill_dest(st, st->dests[sd.dest[i]], &d);
+		fwrite(&d, sizeof(d), 1, f);
+	}
+	return 0;
+}
+
+static int finish(FILE *f, char **mem, size_t *size, int err, void **buf, size_t *len)
+{
+	if (fclose(f) && !err)
+		err = -ENOMEM;
+	if (err) {
+		free(*mem);
+		return err;
+	}
+	*buf = *mem;
+	*len = *size;
+	return 0;
+}
+
+int list_services(struct xvsd *st, const struct xvs_ctl_svc_id *id, void **buf, size_t *len)
+{
+	char *mem = NULL;
+	size_t size = 0;
+	__u32 i;
+	FILE *f;
+	int err = 0;
+
+	if (id) {
+		struct xvs_svc_key key;
+		struct xvsd_svc *s;
+
+		err = svc_key_from_id(id, &key);
+		if (err)
+			return err;
+		s = state_find_svc(st, &key);
+		if (!s)
+			return -ESRCH;
+		f = open_memstream(&mem, &size);
+		if (!f)
+			return -ENOMEM;
+		err = put_service(st, s, f);
+		return finish(f, &mem, &size, err, buf, len);
+	}
+	f = open_memstream(&mem, &size);
+	if (!f)
+		return -ENOMEM;
+	for (i = 1; i < XVS_MAX_SVC && !err; i++)
+		if (st->svcs[i])
+			err = put_service(st, st->svcs[i], f);
+	return finish(f, &mem, &size, err, buf, len);
+}
+
+struct conn_ctx {
+	FILE *f;
+	__u64 now;
+};
+
+static int put_conn(const struct xvs_conn_key *k, const struct xvs_conn *v, void *data)
+{
+	struct conn_ctx *ctx = data;
+	struct xvs_ctl_conn c;
+
+	if (k->dir != XVS_DIR_IN || (v->state & XVS_CONN_DEAD))
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.af = AF_INET;
+	c.proto = k->proto;
+	c.caddr[0] = v->caddr;
+	c.vaddr[0] = v->vaddr;
+	c.daddr[0] = v->daddr;
+	c.cport = v->cport;
+	c.vport = v->vport;
+	c.dport = v->dport;
+	c.flags = v->flags;
+	c.state = v->state & XVS_CONN_STATE_MASK;
+	c.expire = conn_expire_in(v, ctx->now);
+	fwrite(&c, sizeof(c), 1, ctx->f);
+	return 0;
+}
+
+int list_conns(struct xvsd *st, void **buf, size_t *len)
+{
+	struct conn_ctx ctx = { .now = state_now_ns() };
+	char *mem = NULL;
+	size_t size = 0;
+	int err;
+
+	ctx.f = open_memstream(&mem, &size);
+	if (!ctx.f)
+		return -ENOMEM;
+	err = conn_walk(&st->maps, put_conn, &ctx);
+	return finish(ctx.f, &mem, &size, err, buf, len);
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvsd: options, then the start sequence (checks, load and attach, adopt the
+ * pinned state, control socket, background) and the loop; or --cleanup.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "hostcheck.h"
+#include "loader.h"
+#include "log.h"
+#include "run.h"
+#include "state.h"
+
+#define XVSD_VERSION "0.1.0"
+
+struct cli {
+	struct xvsd_conf conf;	/* what the command line set */
+	const char *conf_file;
+	bool conf_given;
+	bool foreground;
+	bool cleanup;
+	bool debug;
+};
+
+enum {
+	OPT_DATAPATH = 256,
+	OPT_SOCKET,
+	OPT_PIN_DIR,
+	OPT_CONN_MAX,
+	OPT_CLEANUP,
+};
+
+static const struct option long_opts[] = {
+	{ "interface", required_argument, NULL, 'i' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "datapath", required_argument, NULL, OPT_DATAPATH },
+	{ "dont-fork", no_argument, NULL, 'n' },
+	{ "socket", required_argument, NULL, OPT_SOCKET },
+	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
+	{ "conn-max", required_argument, NULL, OPT_CONN_MAX },
+	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+	{ "log-syslog", no_argument, NULL, 'l' },
+	{ "debug", no_argument, NULL, 'D' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: xvsd [OPTIONS]\n"
+		"       xvsd --cleanup [--pin-dir PATH] [--socket PATH]\n"
+		"XDP/tc LVS-NAT director daemon: loads the datapath, serves xvsadm/ipvsadm.\n"
+		"\n"
+		"  -i, --interface IF[,IF...]  attach to these interfaces (repeatable)\n"
+		"  -c, --config FILE           settings file (default %s)\n"
+		"      --datapath xdp|tc       xdp: XDP with tc ingress beside it (default);\n"
+		"                              tc: tc ingress only\n"
+		"  -n, --dont-fork             stay in the foreground\n"
+		"      --socket PATH           control socket (default %s)\n"
+		"      --pin-dir PATH          bpffs directory for pins (default %s)\n"
+		"      --conn-max N            connection table size (default %u)\n"
+		"      --cleanup               detach the datapath, remove pins, exit\n"
+		"  -l, --log-syslog            log to syslog (default: stderr)\n"
+		"  -D, --debug                 log debug messages\n"
+		"  -h, --help                  this text\n"
+		"  -v, --version               print the version\n"
+		"The command line wins over the config file. SIGTERM leaves the datapath\n"
+		"forwarding; a restarted xvsd adopts its pinned state.\n",
+		XVSD_CONF_FILE, XVS_CTL_SOCKET, XVSD_PIN_DIR, XVS_CONN_DEFAULT);
+}
+
+/* Returns 0 to go on, 1 to exit 0 (help/version), -1 to exit 1. */
+static int parse_cli(int argc, char **argv, struct cli *cli)
+{
+	char err[256];
+	int opt, ret;
+
+	memset(cli, 0, sizeof(*cli));
+	conf_defaults(&cli->conf);
+	cli->conf_file = XVSD_CONF_FILE;
+	while ((opt = getopt_long(argc, argv, "i:c:f:nlDhv", long_opts, NULL)) != -1) {
+		ret = 0;
+		switch (opt) {
+		case 'i':
+			/* Repeated -i add up; the file's list is replaced as a whole. */
+			if (!(cli->conf.set & CONF_IFACES))
+				cli->conf.nifaces = 0;
+			ret = conf_add_ifaces(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case 'c':
+			cli->conf_file = optarg;
+			cli->conf_given = true;
+			break;
+		case 'f':
+			fprintf(stderr, "xvsd: -f %s: keepalived.conf files are not supported yet\n",
+				optarg);
+			return -1;
+		case OPT_DATAPATH:
+			ret = conf_set_datapath(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case 'n':
+			cli->foreground = true;
+			break;
+		case OPT_SOCKET:
+			ret = conf_set_socket(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case OPT_PIN_DIR:
+			ret = conf_set_pin_dir(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case OPT_CONN_MAX:
+			ret = conf_set_conn_max(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case OPT_CLEANUP:
+			cli->cleanup = true;
+			break;
+		case 'l':
+			cli->conf.log_syslog = true;
+			cli->conf.set |= CONF_LOG;
+			break;
+		case 'D':
+			cli->debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'v':
+			printf("xvsd %s (datapath ABI %u, control protocol %u)\n", XVSD_VERSION,
+			       XVS_ABI_VERSION, XVS_CTL_VERSION);
+			return 1;
+		default:
+			fprintf(stderr, "Try 'xvsd --help' for more information.\n");
+			return -1;
+		}
+		if (ret) {
+			fprintf(stderr, "xvsd: %s\n", err);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "xvsd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Defaults, then the file, then the command line. */
+static int settings(const struct cli *cli, struct xvsd_conf *c)
+{
+	char err[512];
+	int ret;
+
+	conf_defaults(c);
+	ret = conf_parse_file(c, cli->conf_file, err, sizeof(err));
+	if (ret == -ENOENT && !cli->conf_given)
+		ret = 0;	/* no file at the default place: fine */
+	if (ret) {
+		fprintf(stderr, "xvsd: %s\n", err);
+		return ret;
+	}
+	conf_merge(c, &cli->conf);
+	return 0;
+}
+
+static int do_cleanup(const struct xvsd_conf *c)
+{
+	if (ctl_in_use(c->socket)) {
+		pr_err("an xvsd is running on %s: stop it first", c->socket);
+		return -EBUSY;
+	}
+	return loader_cleanup(c->pin_dir);
+}
+
+static int do_run(const struct cli *cli, const struct xvsd_conf *c)
+{
+	char pidfile[4096];
+	struct xvsd_maps maps;
+	struct loader ld;
+	struct xvsd *st;
+	int err, lfd;
+
+	if (ctl_in_use(c->socket)) {
+		pr_err("another xvsd is already running on %s", c->socket);
+		return -EADDRINUSE;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	err = loader_load(&ld, c->pin_dir, c->conn_max);
+	if (err)
+		goto out_free;
+	err = loader_attach(&ld, c);
+	if (err)
+		goto out_close;
+	err = mapset_from_skel(&maps, ld.skel);
+	if (!err)
+		err = state_adopt(st, &maps);
+	if (err) {
+		pr_err("read the pinned state: %s", strerror(-err));
+		goto out_close;
+	}
+	pr_info("%u services, %u connection slots", st->nsvcs, maps.conn_entries / 2);
+	lfd = ctl_listen(c->socket);
+	if (lfd < 0) {
+		err = lfd;
+		pr_err("control socket %s: %s", c->socket,
+		       err == -EADDRINUSE ? "another xvsd answers there" : strerror(-err));
+		goto out_state;
+	}
+	daemon_pidfile_path(c->socket, pidfile, sizeof(pidfile));
+	if (!cli->foreground) {
+		/* A daemon's stderr is /dev/null: keep its messages. */
+		if (!c->log_syslog)
+			log_init("xvsd", true, cli->debug ? LOG_DEBUG : LOG_INFO);
+		err = daemon_detach(pidfile);
+	} else {
+		err = daemon_write_pidfile(pidfile);
+	}
+	if (err) {
+		pr_err("pid file %s: %s", pidfile, strerror(-err));
+		goto out_sock;
+	}
+	pr_info("xvsd %s serving on %s", XVSD_VERSION, c->socket);
+	err = run_loop(st, lfd);
+	unlink(pidfile);
+out_sock:
+	close(lfd);
+	unlink(c->socket);
+out_state:
+	state_free(st);
+out_close:
+	loader_close(&ld);
+out_free:
+	free(st);
+	return err;
+}
+
+/* log.h takes the level as an int; libbpf hands its enum. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return log_libbpf_print(level, fmt, ap);
+}
+
+int main(int argc, char **argv)
+{
+	struct xvsd_conf conf;
+	struct cli cli;
+	int ret;
+
+	ret = parse_cli(argc, argv, &cli);
+	if (ret)
+		return ret > 0 ? 0 : 1;
+	if (settings(&cli, &conf))
+		return 1;
+	log_init("xvsd", conf.log_syslog, cli.debug ? LOG_DEBUG : LOG_INFO);
+	libbpf_set_print(libbpf_print);
+	if (hostcheck_root())
+		return 1;
+	if (cli.cleanup)
+		return do_cleanup(&conf) ? 1 : 0;
+	if (hostcheck_ifaces(&conf) || hostcheck_forwarding(&conf))
+		return 1;
+	return do_run(&cli, &conf) ? 1 : 0;
+}

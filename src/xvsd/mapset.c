@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The datapath's map fds, and per-CPU counter helpers over them. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xvs.skel.h"
+#include "mapset.h"
+
+int mapset_from_skel(struct xvsd_maps *m, struct xvs *skel)
+{
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu < 0)
+		return ncpu;
+	m->svc_map = bpf_map__fd(skel->maps.svc_map);
+	m->svc_dests = bpf_map__fd(skel->maps.svc_dests);
+	m->dest_info = bpf_map__fd(skel->maps.dest_info);
+	m->dest_cnt = bpf_map__fd(skel->maps.dest_cnt);
+	m->conn_v4 = bpf_map__fd(skel->maps.conn_v4);
+	m->globals = bpf_map__fd(skel->maps.globals);
+	m->svc_stats = bpf_map__fd(skel->maps.svc_stats);
+	m->dest_stats = bpf_map__fd(skel->maps.dest_stats);
+	m->glob_stats = bpf_map__fd(skel->maps.glob_stats);
+	m->drop_stats = bpf_map__fd(skel->maps.drop_stats);
+	m->gc_prog = bpf_program__fd(skel->progs.xvs_gc);
+	m->nr_cpus = ncpu;
+	m->conn_entries = bpf_map__max_entries(skel->maps.conn_v4);
+	if (m->svc_map < 0 || m->svc_dests < 0 || m->dest_info < 0 || m->dest_cnt < 0 ||
+	    m->conn_v4 < 0 || m->globals < 0 || m->svc_stats < 0 || m->dest_stats < 0 ||
+	    m->glob_stats < 0 || m->drop_stats < 0 || m->gc_prog < 0)
+		return -EBADF;
+	return 0;
+}
+
+int mapset_stats_sum(const struct xvsd_maps *m, int fd, __u32 id, struct xvs_stats *sum)
+{
+	struct xvs_stats *pc;
+	int i, err;
+
+	memset(sum, 0, sizeof(*sum));
+	pc = calloc(m->nr_cpus, sizeof(*pc));
+	if (!pc)
+		return -ENOMEM;
+	err = bpf_map_lookup_elem(fd, &id, pc);
+	if (err) {
+		err = -errno;
+		goto out;
+	}
+	for (i = 0; i < m->nr_cpus; i++) {
+		sum->conns += pc[i].conns;
+		sum->inpkts += pc[i].inpkts;
+		sum->outpkts += pc[i].outpkts;
+		sum->inbytes += pc[i].inbytes;
+		sum->outbytes += pc[i].outbytes;
+	}
+out:
+	free(pc);
+	return err;
+}
+
+int mapset_stats_zero(const struct xvsd_maps *m, int fd, __u32 id)
+{
+	struct xvs_stats *pc;
+	int err = 0;
+
+	pc = calloc(m->nr_cpus, sizeof(*pc));
+	if (!pc)
+		return -ENOMEM;
+	if (bpf_map_update_elem(fd, &id, pc, BPF_ANY))
+		err = -errno;
+	free(pc);
+	return err;
+}

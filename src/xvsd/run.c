@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The running daemon. Everything happens on one thread in one epoll loop,
+ * so control requests, sweeps and estimator ticks never race each other
+ * over the in-memory state.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "gc.h"
+#include "log.h"
+#include "loop.h"
+#include "rates.h"
+#include "run.h"
+
+static void on_sweep(struct loop *l, int fd, uint32_t events, void *data)
+{
+	static int last_err;
+	struct gc_result res;
+	int err;
+
+	(void)l, (void)fd, (void)events;
+	err = gc_sweep(data, &res);
+	/* Say it once per kind of failure, not every second. */
+	if (err && err != last_err)
+		pr_warn("connection sweep: %s", strerror(-err));
+	last_err = err;
+	if (err)
+		return;
+	if (res.expired || res.freed_dests || res.overload_changes)
+		pr_debug("sweep: %u connections, %u idle, %u expired, %u servers freed, "
+			 "%u overload changes", res.conns, res.candidates, res.expired,
+			 res.freed_dests, res.overload_changes);
+}
+
+static void on_estimate(struct loop *l, int fd, uint32_t events, void *data)
+{
+	(void)l, (void)fd, (void)events;
+	rates_tick(data);
+}
+
+static void on_signal(struct loop *l, int signo, uint32_t events, void *data)
+{
+	(void)events, (void)data;
+	if (signo == SIGHUP) {
+		pr_info("SIGHUP ignored: configuration lives in the maps, not in a file");
+		return;
+	}
+	pr_info("%s: exiting, the datapath keeps forwarding", strsignal(signo));
+	loop_stop(l);
+}
+
+int run_loop(struct xvsd *st, int listen_fd)
+{
+	struct loop *l = loop_new();
+	int err;
+
+	if (!l)
+		return -ENOMEM;
+	signal(SIGPIPE, SIG_IGN);
+	err = loop_add_signal(l, SIGTERM, on_signal, NULL);
+	if (!err)
+		err = loop_add_signal(l, SIGINT, on_signal, NULL);
+	if (!err)
+		err = loop_add_signal(l, SIGHUP, on_signal, NULL);
+	if (!err)
+		err = loop_add_timer(l, GC_TICK_MS, on_sweep, st);
+	if (!err)
+		err = loop_add_timer(l, EST_TICK_MS, on_estimate, st);
+	if (!err)
+		err = ctl_serve(l, listen_fd, st);
+	if (!err)
+		err = loop_run(l);
+	else
+		pr_err("event loop setup: %s", strerror(-err));
+	loop_free(l);
+	return err;
+}

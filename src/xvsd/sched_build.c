@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building svc_dests. The kernel keeps a service's servers in a linked list
+ * and its rr/wrr cursor as a pointer into it; here the list is an array in
+ * the same order and the cursor an index, so every list operation moves the
+ * index the way the pointer would stay put.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sched_build.h"
+
+/* Every IPVS scheduler name, by enum xvs_sched; only some are implemented. */
+static const char *const sched_names[XVS_SCHED_MAX] = {
+	[XVS_SCHED_RR] = "rr",	   [XVS_SCHED_WRR] = "wrr", [XVS_SCHED_LC] = "lc",
+	[XVS_SCHED_WLC] = "wlc",   [XVS_SCHED_LBLC] = "lblc", [XVS_SCHED_LBLCR] = "lblcr",
+	[XVS_SCHED_DH] = "dh",	   [XVS_SCHED_SH] = "sh",   [XVS_SCHED_SED] = "sed",
+	[XVS_SCHED_NQ] = "nq",	   [XVS_SCHED_FO] = "fo",   [XVS_SCHED_OVF] = "ovf",
+	[XVS_SCHED_MH] = "mh",
+};
+
+static bool sched_implemented(int s)
+{
+	return s == XVS_SCHED_RR || s == XVS_SCHED_WRR || s == XVS_SCHED_WLC;
+}
+
+int sched_lookup(const char *name)
+{
+	int s;
+
+	for (s = 0; s < XVS_SCHED_MAX; s++)
+		if (!strcmp(name, sched_names[s]))
+			return sched_implemented(s) ? s : -ENOENT;
+	return -ENOENT;
+}
+
+const char *sched_name(__u32 s)
+{
+	return s < XVS_SCHED_MAX ? sched_names[s] : "?";
+}
+
+static int gcd(int a, int b)
+{
+	while (b) {
+		int t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* ip_vs_wrr_gcd_weight(): gcd of the positive weights, 1 when there is none. */
+static int wrr_gcd(const struct xvs_svc_dests *sd)
+{
+	int g = 0;
+	__u32 i;
+
+	for (i = 0; i < sd->count; i++)
+		if (sd->weight[i] > 0)
+			g = g ? gcd(sd->weight[i], g) : sd->weight[i];
+	return g ? g : 1;
+}
+
+static int wrr_max(const struct xvs_svc_dests *sd)
+{
+	int m = 0;
+	__u32 i;
+
+	for (i = 0; i < sd->count; i++)
+		if (sd->weight[i] > m)
+			m = sd->weight[i];
+	return m;
+}
+
+void sched_init(struct xvs_svc_dests *sd)
+{
+	sd->rr_cursor = SCHED_CURSOR_HEAD;
+	sd->wrr_di = wrr_gcd(sd);
+	sd->wrr_mw = wrr_max(sd) - (sd->wrr_di - 1);
+	sd->wrr_cw = sd->wrr_mw;
+}
+
+int sched_list_find(const struct xvs_svc_dests *sd, __u32 id)
+{
+	__u32 i;
+
+	for (i = 0; i < sd->count && i < XVS_MAX_RS; i++)
+		if (sd->dest[i] == id)
+			return i;
+	return -1;
+}
+
+int sched_list_add(struct xvs_svc_dests *sd, __u32 id, __s32 weight, bool overload)
+{
+	if (sd->count >= XVS_MAX_RS)
+		return -ENOSPC;
+	memmove(&sd->dest[1], &sd->dest[0], sd->count * sizeof(sd->dest[0]));
+	memmove(&sd->weight[1], &sd->weight[0], sd->count * sizeof(sd->weight[0]));
+	sd->overload <<= 1;
+	sd->dest[0] = id;
+	sd->weight[0] = weight;
+	if (overload)
+		sd->overload |= 1;
+	sd->count++;
+	if (sd->rr_cursor != SCHED_CURSOR_HEAD)
+		sd->rr_cursor++;
+	return 0;
+}
+
+void sched_list_del(struct xvs_svc_dests *sd, __u32 i)
+{
+	__u64 low = sd->overload & ((1ull << i) - 1);
+
+	if (i >= sd->count)
+		return;
+	memmove(&sd->dest[i], &sd->dest[i + 1], (sd->count - i - 1) * sizeof(sd->dest[0]));
+	memmove(&sd->weight[i], &sd->weight[i + 1], (sd->count - i - 1) * sizeof(sd->weight[0]));
+	/* i < 64, so shifting by i + 1 may be 64: split it to stay defined. */
+	sd->overload = low | ((sd->overload >> i >> 1) << i);
+	sd->count--;
+	sd->dest[sd->count] = 0;
+	sd->weight[sd->count] = 0;
+	if (sd->rr_cursor == SCHED_CURSOR_HEAD || sd->rr_cursor < i)
+		return;
+	/* On the removed entry: its predecessor, the head for the first one. */
+	if (sd->rr_cursor == i && i == 0)
+		sd->rr_cursor = SCHED_CURSOR_HEAD;
+	else
+		sd->rr_cursor--;
+}
+
+void sched_list_set(struct xvs_svc_dests *sd, __u32 i, __s32 weight, bool overload)
+{
+	if (i >= sd->count)
+		return;
+	sd->weight[i] = weight;
+	if (overload)
+		sd->overload |= 1ull << i;
+	else
+		sd->overload &= ~(1ull << i);
+}
+
+void sched_dests_changed(struct xvs_svc_dests *sd, __u32 sched)
+{
+	if (sched != XVS_SCHED_WRR)
+		return;
+	sd->rr_cursor = SCHED_CURSOR_HEAD;
+	sd->wrr_di = wrr_gcd(sd);
+	sd->wrr_mw = wrr_max(sd) - (sd->wrr_di - 1);
+	if (sd->wrr_cw > sd->wrr_mw || !sd->wrr_cw)
+		sd->wrr_cw = sd->wrr_mw;
+	else if (sd->wrr_di > 1)
+		sd->wrr_cw = (sd->wrr_cw / sd->wrr_di) * sd->wrr_di + 1;
+}

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-memory view and its rebuild from the maps. xvsd writes maps in an
+ * order that keeps the datapath consistent (a server is AVAILABLE in
+ * dest_info before it appears in svc_dests, and leaves svc_dests before it
+ * loses AVAILABLE), so a crash between two writes leaves at worst a server
+ * that is AVAILABLE but unlinked: adoption finishes that removal.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+
+#include "log.h"
+#include "sched_build.h"
+#include "state.h"
+
+/* IPVS frees a removed server after this much idle time (IP_VS_DEST_TRASH_PERIOD). */
+#define TRASH_PERIOD_NS (120ull * 1000000000ull)
+
+__u64 state_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+void state_default_globals(struct xvs_globals *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->timeout[XVS_TCP_S_NONE] = 2;
+	g->timeout[XVS_TCP_S_ESTABLISHED] = 900;
+	g->timeout[XVS_TCP_S_SYN_SENT] = 120;
+	g->timeout[XVS_TCP_S_SYN_RECV] = 60;
+	g->timeout[XVS_TCP_S_FIN_WAIT] = 120;
+	g->timeout[XVS_TCP_S_TIME_WAIT] = 120;
+	g->timeout[XVS_TCP_S_CLOSE] = 10;
+	g->timeout[XVS_TCP_S_CLOSE_WAIT] = 60;
+	g->timeout[XVS_TCP_S_LAST_ACK] = 30;
+	g->timeout[XVS_TCP_S_LISTEN] = 120;
+	g->timeout[XVS_TCP_S_SYNACK] = 120;
+	g->timeout[XVS_S_UDP] = 300;
+	g->conn_reuse_mode = 1;
+	g->expire_nodest_conn = 0;
+	/* The kernel's icmp_ratelimit is 1 per second per peer with a burst
+	 * of 50 (icmp_msgs_burst); a director answers for many peers at once. */
+	g->icmp_rate = 100;
+	g->icmp_burst = 50;
+}
+
+struct xvsd_svc *state_find_svc(struct xvsd *st, const struct xvs_svc_key *key)
+{
+	__u32 i;
+
+	for (i = 1; i < XVS_MAX_SVC; i++) {
+		struct xvsd_svc *s = st->svcs[i];
+
+		if (s && s->key.addr == key->addr && s->key.port == key->port &&
+		    s->key.proto == key->proto)
+			return s;
+	}
+	return NULL;
+}
+
+int state_read_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
+{
+	memset(sd, 0, sizeof(*sd));
+	if (bpf_map_lookup_elem_flags(st->maps.svc_dests, &svc_id, sd, BPF_F_LOCK))
+		return -errno;
+	if (sd->count > XVS_MAX_RS)
+		sd->count = XVS_MAX_RS;
+	return 0;
+}
+
+int state_write_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
+{
+	sd->gen++;
+	if (bpf_map_update_elem(st->maps.svc_dests, &svc_id, sd, BPF_F_LOCK))
+		return -errno;
+	return 0;
+}
+
+void state_dest_cnt(struct xvsd *st, __u32 id, struct xvs_dest_cnt *cnt)
+{
+	if (bpf_map_lookup_elem(st->maps.dest_cnt, &id, cnt))
+		memset(cnt, 0, sizeof(*cnt));
+}
+
+static void est_start(struct xvsd *st, int fd, __u32 id, struct est *e)
+{
+	struct xvs_stats now;
+
+	if (mapset_stats_sum(&st->maps, fd, id, &now))
+		memset(&now, 0, sizeof(now));
+	est_reset(e, &now);
+}
+
+static int adopt_globals(struct xvsd *st)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(st->maps.globals, &zero, &st->globals))
+		return -errno;
+	if (st->globals.timeout[XVS_TCP_S_ESTABLISHED])
+		return 0;
+	/* Fresh maps: nothing set yet. */
+	state_default_globals(&st->globals);
+	if (bpf_map_update_elem(st->maps.globals, &zero, &st->globals, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static int adopt_services(struct xvsd *st)
+{
+	struct xvs_svc_key key, next, *prev = NULL;
+	struct xvs_svc val;
+
+	while (!bpf_map_get_next_key(st->maps.svc_map, prev, &next)) {
+		struct xvsd_svc *s;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(st->maps.svc_map, &key, &val))
+			continue;
+		if (!val.id || val.id >= XVS_MAX_SVC || st->svcs[val.id] ||
+		    val.sched >= XVS_SCHED_MAX) {
+			pr_warn("pinned service with bad id %u or scheduler %u ignored", val.id,
+				val.sched);
+			continue;
+		}
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		s->id = val.id;
+		s->key = key;
+		s->cfg = val;
+		est_start(st, st->maps.svc_stats, s->id, &s->est);
+		st->svcs[s->id] = s;
+		st->nsvcs++;
+	}
+	return 0;
+}
+
+static bool dest_linked(struct xvsd *st, const struct xvs_dest *d, __u32 id)
+{
+	struct xvs_svc_dests sd;
+
+	if (d->svc_id >= XVS_MAX_SVC || !st->svcs[d->svc_id])
+		return false;
+	if (state_read_list(st, d->svc_id, &sd))
+		return false;
+	return sched_list_find(&sd, id) >= 0;
+}
+
+static int adopt_dests(struct xvsd *st)
+{
+	static const struct xvs_dest empty;
+	__u64 now = state_now_ns();
+	__u32 id;
+
+	for (id = 1; id < XVS_MAX_DEST; id++) {
+		struct xvsd_dest *d;
+		struct xvs_dest info;
+
+		if (bpf_map_lookup_elem(st->maps.dest_info, &id, &info))
+			return -errno;
+		if (!memcmp(&info, &empty, sizeof(info)))
+			continue;
+		d = calloc(1, sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		d->id = id;
+		d->info = info;
+		if (info.svc_id < XVS_MAX_SVC && st->svcs[info.svc_id]) {
+			d->vs = st->svcs[info.svc_id]->key;
+			d->vs_known = true;
+		}
+		if (!(info.flags & XVS_DEST_F_AVAILABLE) || !dest_linked(st, &info, id)) {
+			d->trashed = true;
+			d->trashed_at = now;
+			if (info.flags & XVS_DEST_F_AVAILABLE) {
+				/* Crashed halfway through a removal: finish it. */
+				d->info.flags &= ~XVS_DEST_F_AVAILABLE;
+				bpf_map_update_elem(st->maps.dest_info, &id, &d->info, BPF_ANY);
+			}
+		}
+		est_start(st, st->maps.dest_stats, id, &d->est);
+		st->dests[id] = d;
+	}
+	return 0;
+}
+
+/* Lists may name a server that is not AVAILABLE (or gone): unlink it. */
+static int adopt_lists(struct xvsd *st)
+{
+	__u32 sid;
+
+	for (sid = 1; sid < XVS_MAX_SVC; sid++) {
+		struct xvs_svc_dests sd;
+		bool dirty = false;
+		int i, err;
+
+		if (!st->svcs[sid])
+			continue;
+		err = state_read_list(st, sid, &sd);
+		if (err)
+			return err;
+		for (i = sd.count - 1; i >= 0; i--) {
+			__u32 id = sd.dest[i];
+
+			if (id && id < XVS_MAX_DEST && st->dests[id] && !st->dests[id]->trashed)
+				continue;
+			sched_list_del(&sd, i);
+			dirty = true;
+		}
+		if (dirty) {
+			sched_dests_changed(&sd, st->svcs[sid]->cfg.sched);
+			err = state_write_list(st, sid, &sd);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+int state_adopt(struct xvsd *st, const struct xvsd_maps *maps)
+{
+	struct xvs_stats total;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	st->maps = *maps;
+	err = adopt_globals(st);
+	if (!err)
+		err = adopt_services(st);
+	if (!err)
+		err = adopt_dests(st);
+	if (!err)
+		err = adopt_lists(st);
+	if (err) {
+		state_free(st);
+		return err;
+	}
+	if (mapset_stats_sum(&st->maps, st->maps.glob_stats, 0, &total))
+		memset(&total, 0, sizeof(total));
+	est_reset(&st->est_total, &total);
+	return 0;
+}
+
+void state_free(struct xvsd *st)
+{
+	__u32 i;
+
+	for (i = 0; i < XVS_MAX_SVC; i++) {
+		free(st->svcs[i]);
+		st->svcs[i] = NULL;
+	}
+	for (i = 0; i < XVS_MAX_DEST; i++) {
+		free(st->dests[i]);
+		st->dests[i] = NULL;
+	}
+	st->nsvcs = 0;
+}
+
+int state_trash_gc(struct xvsd *st, __u64 now_ns)
+{
+	static const struct xvs_dest_cnt zero_cnt;
+	static const struct xvs_dest zero_info;
+	int freed = 0;
+	__u32 id;
+
+	for (id = 1; id < XVS_MAX_DEST; id++) {
+		struct xvsd_dest *d = st->dests[id];
+		struct xvs_dest_cnt cnt;
+
+		if (!d || !d->trashed || now_ns - d->trashed_at < TRASH_PERIOD_NS)
+			continue;
+		state_dest_cnt(st, id, &cnt);
+		if (cnt.active || cnt.inactive || cnt.persist)
+			continue;
+		/* Zero everything so the id is clean for its next user. */
+		if (bpf_map_update_elem(st->maps.dest_info, &id, &zero_info, BPF_ANY) ||
+		    bpf_map_update_elem(st->maps.dest_cnt, &id, &zero_cnt, BPF_ANY) ||
+		    mapset_stats_zero(&st->maps, st->maps.dest_stats, id)) {
+			pr_warn("free server id %u: %s", id, strerror(errno));
+			continue;
+		}
+		pr_debug("freed removed server id %u", id);
+		free(d);
+		st->dests[id] = NULL;
+		freed++;
+	}
+	return freed;
+}

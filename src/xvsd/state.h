@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xvsd's view of the configuration: services and real servers by id, a cache
+ * of what the pinned maps hold (the maps are the truth; after a restart
+ * state_adopt() rebuilds this from them), plus what only xvsd needs: rate
+ * estimators and the IPVS "trash" of removed servers still referenced by
+ * connections.
+ */
+#ifndef XVSD_STATE_H
+#define XVSD_STATE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include <xvs/abi.h>
+
+#include "ctl_proto.h"
+#include "estimator.h"
+#include "mapset.h"
+
+struct xvsd_svc {
+	__u32 id;
+	struct xvs_svc_key key;
+	struct xvs_svc cfg;	/* as in svc_map */
+	struct est est;
+};
+
+struct xvsd_dest {
+	__u32 id;
+	struct xvs_dest info;	/* as in dest_info */
+	struct xvs_svc_key vs;	/* service it belongs (belonged) to */
+	bool vs_known;		/* false: adopted trash of a service gone before the restart */
+	bool trashed;
+	__u64 trashed_at;	/* CLOCK_MONOTONIC ns */
+	struct est est;
+};
+
+struct xvsd {
+	struct xvsd_maps maps;
+	struct xvsd_svc *svcs[XVS_MAX_SVC];	/* by id; 0 unused */
+	struct xvsd_dest *dests[XVS_MAX_DEST];	/* by id; 0 unused */
+	__u32 nsvcs;
+	struct xvs_globals globals;
+	struct est est_total;
+	__u32 conn_count;	/* XVS_DIR_IN entries at the last sweep */
+	__u64 gc_expired;	/* connections expired by the sweeper, total */
+};
+
+/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
+__u64 state_now_ns(void);
+
+/*
+ * Bind st to maps and rebuild the view from them: services from svc_map, their
+ * lists from svc_dests, servers from dest_info (linked ones live, the others
+ * trash), globals (written with IPVS defaults when still empty).
+ */
+int state_adopt(struct xvsd *st, const struct xvsd_maps *maps);
+
+/* Free everything in memory (maps untouched). */
+void state_free(struct xvsd *st);
+
+/* Service by identity, or NULL. */
+struct xvsd_svc *state_find_svc(struct xvsd *st, const struct xvs_svc_key *key);
+
+/* Read / write a service's list with the datapath's lock held by the kernel. */
+int state_read_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd);
+int state_write_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd);
+
+/* Connection counts of a server (zeros if unreadable). */
+void state_dest_cnt(struct xvsd *st, __u32 id, struct xvs_dest_cnt *cnt);
+
+/* Drop the trashed servers no connection references any more. Returns how many. */
+int state_trash_gc(struct xvsd *st, __u64 now_ns);
+
+/* Default IPVS timeouts and knobs (ipvs.md 2.2, 2.5). */
+void state_default_globals(struct xvs_globals *g);
+
+#endif /* XVSD_STATE_H */

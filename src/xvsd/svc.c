@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual services: add, edit, delete, flush, zero, and the global timeouts.
+ * A new service's (empty) server list is written before its svc_map entry
+ * makes it visible; a deleted one leaves svc_map first.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <bpf/bpf.h>
+
+#include "log.h"
+#include "sched_build.h"
+#include "svc.h"
+
+#define SVC_KNOWN_FLAGS                                                                    \
+	(XVS_SVC_F_PERSISTENT | XVS_SVC_F_HASHED | XVS_SVC_F_ONEPACKET | XVS_SVC_F_SCHED1 | \
+	 XVS_SVC_F_SCHED2 | XVS_SVC_F_SCHED3)
+
+int svc_key_from_id(const struct xvs_ctl_svc_id *id, struct xvs_svc_key *key)
+{
+	if (id->af != AF_INET)
+		return -EAFNOSUPPORT;
+	if (id->fwmark)
+		return -EOPNOTSUPP;
+	if (id->proto == IPPROTO_SCTP)
+		return -EOPNOTSUPP;
+	if (id->proto != IPPROTO_TCP && id->proto != IPPROTO_UDP)
+		return -EINVAL;
+	memset(key, 0, sizeof(*key));
+	key->addr = id->addr[0];
+	key->port = id->port;
+	key->proto = id->proto;
+	return 0;
+}
+
+/* Everything about a service request but its existence. Fills cfg but id. */
+static int check_cfg(const struct xvs_ctl_svc *req, struct xvs_svc *cfg)
+{
+	if (!memchr(req->sched, '\0', sizeof(req->sched)) ||
+	    !memchr(req->pe, '\0', sizeof(req->pe)))
+		return -EINVAL;
+	if (req->flags & ~SVC_KNOWN_FLAGS)
+		return -EINVAL;
+	/* One-packet scheduling needs datapath support that is not there yet. */
+	if (req->flags & XVS_SVC_F_ONEPACKET)
+		return -EOPNOTSUPP;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->flags = req->flags & ~XVS_SVC_F_HASHED;
+	cfg->timeout = req->timeout;
+	cfg->netmask = req->netmask;
+	return 0;
+}
+
+/* The scheduler, and no persistence engine (xvs has none, as a kernel
+ * without ip_vs_pe_sip): both answer -ENOENT like the kernel. */
+static int check_sched(const struct xvs_ctl_svc *req, struct xvs_svc *cfg)
+{
+	int s;
+
+	if (req->pe[0])
+		return -ENOENT;
+	s = sched_lookup(req->sched);
+	if (s < 0)
+		return s;
+	cfg->sched = s;
+	return 0;
+}
+
+/* Lowest free id that no removed server still names (see state_adopt). */
+static __u32 alloc_svc_id(struct xvsd *st)
+{
+	static bool used[XVS_MAX_SVC];
+	__u32 i;
+
+	memset(used, 0, sizeof(used));
+	for (i = 1; i < XVS_MAX_DEST; i++)
+		if (st->dests[i] && st->dests[i]->info.svc_id < XVS_MAX_SVC)
+			used[st->dests[i]->info.svc_id] = true;
+	for (i = 1; i < XVS_MAX_SVC; i++)
+		if (!st->svcs[i] && !used[i])
+			return i;
+	return 0;
+}
+
+int svc_add(struct xvsd *st, const struct xvs_ctl_svc *req)
+{
+	struct xvs_svc_dests sd;
+	struct xvs_svc_key key;
+	struct xvsd_svc *s;
+	struct xvs_svc cfg;
+	int err;
+
+	err = svc_key_from_id(&req->id, &key);
+	if (!err)
+		err = check_cfg(req, &cfg);
+	if (err)
+		return err;
+	if (state_find_svc(st, &key))
+		return -EEXIST;
+	err = check_sched(req, &cfg);
+	if (err)
+		return err;
+	cfg.id = alloc_svc_id(st);
+	if (!cfg.id)
+		return -ENOMEM;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+
+	memset(&sd, 0, sizeof(sd));
+	sched_init(&sd);
+	err = state_write_list(st, cfg.id, &sd);
+	if (!err)
+		err = mapset_stats_zero(&st->maps, st->maps.svc_stats, cfg.id);
+	if (!err && bpf_map_update_elem(st->maps.svc_map, &key, &cfg, BPF_NOEXIST))
+		err = -errno;
+	if (err) {
+		pr_err("add service: map update: %s", strerror(-err));
+		free(s);
+		return err;
+	}
+	s->id = cfg.id;
+	s->key = key;
+	s->cfg = cfg;
+	memset(&s->est, 0, sizeof(s->est));
+	st->svcs[s->id] = s;
+	st->nsvcs++;
+	return 0;
+}
+
+int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req)
+{
+	struct xvs_svc_key key;
+	struct xvsd_svc *s;
+	struct xvs_svc cfg;
+	int err;
+
+	err = svc_key_from_id(&req->id, &key);
+	if (!err)
+		err = check_cfg(req, &cfg);
+	if (err)
+		return err;
+	s = state_find_svc(st, &key);
+	if (!s)
+		return -ESRCH;
+	err = check_sched(req, &cfg);
+	if (err)
+		return err;
+	cfg.id = s->id;
+
+	/* Another scheduler starts from its initial state; the same keeps its own. */
+	if (cfg.sched != s->cfg.sched) {
+		struct xvs_svc_dests sd;
+
+		err = state_read_list(st, s->id, &sd);
+		if (!err) {
+			sched_init(&sd);
+			err = state_write_list(st, s->id, &sd);
+		}
+	}
+	if (!err && bpf_map_update_elem(st->maps.svc_map, &key, &cfg, BPF_EXIST))
+		err = -errno;
+	if (err) {
+		pr_err("edit service: map update: %s", strerror(-err));
+		return err;
+	}
+	s->cfg = cfg;
+	return 0;
+}
+
+/* Unlink a service: svc_map entry first, then its list, then its servers go
+ * to the trash (existing connections to them are then dropped, as in IPVS). */
+static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
+{
+	struct xvs_svc_dests sd, empty;
+	__u64 now = state_now_ns();
+	__u32 i;
+	int err;
+
+	if (bpf_map_delete_elem(st->maps.svc_map, &s->key) && errno != ENOENT)
+		return -errno;
+	err = state_read_list(st, s->id, &sd);
+	if (err)
+		return err;
+	memset(&empty, 0, sizeof(empty));
+	sched_init(&empty);
+	err = state_write_list(st, s->id, &empty);
+	if (err)
+		return err;
+	for (i = 0; i < sd.count; i++) {
+		struct xvsd_dest *d = sd.dest[i] < XVS_MAX_DEST ? st->dests[sd.dest[i]] : NULL;
+
+		if (!d)
+			continue;
+		d->info.flags &= ~(XVS_DEST_F_AVAILABLE | XVS_DEST_F_OVERLOAD);
+		if (bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY))
+			pr_warn("remove server id %u: %s", d->id, strerror(errno));
+		d->trashed = true;
+		d->trashed_at = now;
+	}
+	st->svcs[s->id] = NULL;
+	st->nsvcs--;
+	free(s);
+	return 0;
+}
+
+int svc_del(struct xvsd *st, const struct xvs_ctl_svc_id *id)
+{
+	struct xvs_svc_key key;
+	struct xvsd_svc *s;
+	int err;
+
+	err = svc_key_from_id(id, &key);
+	if (err)
+		return err;
+	s = state_find_svc(st, &key);
+	if (!s)
+		return -ESRCH;
+	return svc_remove(st, s);
+}
+
+int svc_flush(struct xvsd *st)
+{
+	__u32 i;
+	int err;
+
+	for (i = 1; i < XVS_MAX_SVC; i++) {
+		if (!st->svcs[i])
+			continue;
+		err = svc_remove(st, st->svcs[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void zero_one(struct xvsd *st, int fd, __u32 id, struct est *e)
+{
+	static const struct xvs_stats zero;
+	int err = mapset_stats_zero(&st->maps, fd, id);
+
+	if (err)
+		pr_warn("zero counters of id %u: %s", id, strerror(-err));
+	est_reset(e, &zero);
+}
+
+static void zero_svc(struct xvsd *st, struct xvsd_svc *s)
+{
+	struct xvs_svc_dests sd;
+	__u32 i;
+
+	zero_one(st, st->maps.svc_stats, s->id, &s->est);
+	if (state_read_list(st, s->id, &sd))
+		return;
+	for (i = 0; i < sd.count; i++)
+		if (sd.dest[i] < XVS_MAX_DEST && st->dests[sd.dest[i]])
+			zero_one(st, st->maps.dest_stats, sd.dest[i], &st->dests[sd.dest[i]]->est);
+}
+
+int svc_zero(struct xvsd *st, const struct xvs_ctl_svc_id *id)
+{
+	struct xvs_svc_key key;
+	struct xvsd_svc *s;
+	__u32 i;
+	int err;
+
+	if (id) {
+		err = svc_key_from_id(id, &key);
+		if (err)
+			return err;
+		s = state_find_svc(st, &key);
+		if (!s)
+			return -ESRCH;
+		zero_svc(st, s);
+		return 0;
+	}
+	for (i = 1; i < XVS_MAX_SVC; i++)
+		if (st->svcs[i])
+			zero_svc(st, st->svcs[i]);
+	zero_one(st, st->maps.glob_stats, 0, &st->est_total);
+	return 0;
+}
+
+int svc_set_timeout(struct xvsd *st, const struct xvs_ctl_timeout *t)
+{
+	struct xvs_globals g = st->globals;
+	__u32 zero = 0;
+
+	if (t->tcp > SVC_TIMEOUT_MAX || t->tcp_fin > SVC_TIMEOUT_MAX || t->udp > SVC_TIMEOUT_MAX)
+		return -EINVAL;
+	if (t->tcp)
+		g.timeout[XVS_TCP_S_ESTABLISHED] = t->tcp;
+	if (t->tcp_fin)
+		g.timeout[XVS_TCP_S_FIN_WAIT] = t->tcp_fin;
+	if (t->udp)
+		g.timeout[XVS_S_UDP] = t->udp;
+	if (bpf_map_update_elem(st->maps.globals, &zero, &g, BPF_ANY))
+		return -errno;
+	st->globals = g;
+	return 0;
+}
+
+void svc_get_timeout(const struct xvsd *st, struct xvs_ctl_timeout *t)
+{
+	t->tcp = st->globals.timeout[XVS_TCP_S_ESTABLISHED];
+	t->tcp_fin = st->globals.timeout[XVS_TCP_S_FIN_WAIT];
+	t->udp = st->globals.timeout[XVS_S_UDP];
+}
