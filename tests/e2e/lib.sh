@@ -197,6 +197,27 @@ which_rs()
 	curl_vip | grep -o 'Real Server rs[0-9]*'
 }
 
+# Start a rate-limited download of big.bin through the VIP in the
+# background: download_start FILE RATE. FILE.status gets curl's
+# "HTTP-code size" and then "exit N" when it ends.
+download_start()
+{
+	topo_bg "$NS_CLI" bash -c 'curl -s -m 60 --limit-rate "$2" -o "$1" \
+		-w "%{http_code} %{size_download}\n" "http://$3/big.bin" >"$1.status"
+		echo "exit $?" >>"$1.status"' _ "$1" "$2" "$VIP"
+}
+
+# Wait up to $2 seconds for download $1 to end; true if it got all of
+# big.bin intact.
+download_ok()
+{
+	wait_until "$2" grep -q '^exit' "$1.status" || return 1
+	cat "$1.status"
+	grep -qx "200 $(stat -c %s "$TOPO_TMP/big.bin")" "$1.status" &&
+	grep -qx 'exit 0' "$1.status" &&
+	cmp "$1" "$TOPO_TMP/big.bin"
+}
+
 # A counter from the namespace's /proc/net/snmp or /proc/net/netstat,
 # e.g. snmp_get NS Tcp InCsumErrors, snmp_get NS IpExt InOctets.
 snmp_get()

@@ -183,7 +183,8 @@ topo_www()
 	cp "$TOPO_TMP/big.bin" "$www/big.bin"
 }
 
-# Start nginx as real server $2 in namespace $1: its own config, pid, logs
+# Start nginx as real server $2 in namespace $1 (ports 80 and 8080, for port
+# mapping tests): its own config, pid, logs
 # and temp paths in the scratch directory; the PID comes from its pid file.
 topo_nginx()
 {
@@ -204,6 +205,7 @@ topo_nginx()
 	    default_type application/octet-stream;
 	    server {
 	        listen 80;
+	        listen 8080;
 	        root $TOPO_TMP/www-$name;
 	        index index.html;
 	    }
@@ -215,6 +217,17 @@ topo_nginx()
 	TOPO_PIDS+=("$pid")
 	wait_until 5 on "$ns" bash -c '</dev/tcp/127.0.0.1/80' 2>/dev/null ||
 		topo_die "nginx $name does not listen on :80"
+}
+
+# Start a command in namespace $1 in the background, record its PID for
+# cleanup and leave it in $BG_PID. Returns at once, so it chains with &&.
+topo_bg()
+{
+	local ns=$1
+	shift
+	on "$ns" "$@" &
+	BG_PID=$!
+	TOPO_PIDS+=("$BG_PID")
 }
 
 # Both real servers.
