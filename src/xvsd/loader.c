@@ -321,10 +321,14 @@ static bool prog_is_ours(__u32 prog_id)
 static void detach_tc_except(const struct xvsd_conf *c)
 {
 	struct if_nameindex *ifs, *it;
+	libbpf_print_fn_t old;
 
 	ifs = if_nameindex();
 	if (!ifs)
 		return;
+	/* Asking an interface without clsact makes libbpf log the kernel's
+	 * complaint: not news, so keep libbpf quiet while asking. */
+	old = libbpf_set_print(NULL);
 	for (it = ifs; it->if_index; it++) {
 		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = it->if_index,
 			    .attach_point = BPF_TC_INGRESS);
@@ -343,6 +347,7 @@ static void detach_tc_except(const struct xvsd_conf *c)
 		if (!bpf_tc_detach(&hook, &opts))
 			pr_info("tc ingress detached from %s", it->if_name);
 	}
+	libbpf_set_print(old);
 	if_freenameindex(ifs);
 }
 
