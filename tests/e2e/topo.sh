@@ -323,16 +323,17 @@ topo_cleanup()
 		ip netns del "${TOPO_NS[i]}" 2>/dev/null
 	done
 	TOPO_NS=()
-	for ((i = ${#TOPO_MOUNTS[@]} - 1; i >= 0; i--)); do
-		umount "${TOPO_MOUNTS[i]}" 2>/dev/null || umount -l "${TOPO_MOUNTS[i]}" 2>/dev/null
-	done
-	TOPO_MOUNTS=()
+	# Before the mounts: the demo overlays /etc, and these live in it.
 	for i in "${TOPO_NETNS_ETC[@]}"; do
 		rm -rf "$i"
 	done
 	TOPO_NETNS_ETC=()
 	[ -n "$TOPO_NETNS_ETC_MADE" ] && rmdir /etc/netns 2>/dev/null
 	TOPO_NETNS_ETC_MADE=
+	for ((i = ${#TOPO_MOUNTS[@]} - 1; i >= 0; i--)); do
+		umount "${TOPO_MOUNTS[i]}" 2>/dev/null || umount -l "${TOPO_MOUNTS[i]}" 2>/dev/null
+	done
+	TOPO_MOUNTS=()
 	[ -n "$TOPO_RUN" ] && rm -rf "$TOPO_RUN"
 	[ -n "$TOPO_TMP" ] && [ -z "${TOPO_KEEP:-}" ] && rm -rf "$TOPO_TMP"
 	TOPO_RUN=
