@@ -25,7 +25,7 @@ test_setup XVSD 'setup: seed topology, xvsd, the seed service' '
 # the table (and the timeouts) did not change.
 bad()
 {
-	expect_error "$@" ipvsadm "${@:3}" &&
+	expect_error "$1" "$2" ipvsadm "${@:3}" &&
 	ipvsadm -S -n >now && test_cmp saved now &&
 	ipvsadm -L --timeout >now && test_cmp timeouts now
 }
@@ -54,7 +54,7 @@ done <<'EOF_CASES'
 2|illegal weight specified|-e -t 192.168.1.200:80 -r 10.0.0.2:80 -m -w abc
 2|invalid timeout value `0' specified|-A -t 192.168.1.201:80 -s rr -p 0
 2|Zero port specified for non-persistent service|-A -t 192.168.1.201 -s rr
-2|multiple commands specified|-A -D -t 192.168.1.200:80
+2|invalid option `-D'|-A -D -t 192.168.1.200:80
 2|You need to supply the 'real-server' option for the 'add-server' command|-a -t 192.168.1.200:80 -m
 2|You need to supply the 'service-address' option for the 'delete-service' command|-D
 2|Illegal 'scheduler' option with the 'delete-service' command|-D -t 192.168.1.200:80 -s rr
