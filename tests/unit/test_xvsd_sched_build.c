@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svc_dests building: list order (newest first), the rr cursor following
+ * the dest it points at as IPVS's list pointer would, overload bits moving
+ * with their dests, and wrr's state recomputed as ip_vs_wrr_dest_changed().
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "xvsd/sched_build.h"
+
+static void list_of(struct xvs_svc_dests *sd, const __u32 *ids, const __s32 *w, int n)
+{
+	int i;
+
+	memset(sd, 0, sizeof(*sd));
+	sched_init(sd);
+	/* Added last to first, so the list reads ids[0], ids[1], ... */
+	for (i = n - 1; i >= 0; i--)
+		assert_int_equal(sched_list_add(sd, ids[i], w[i], false), 0);
+}
+
+static void test_lookup(void **state)
+{
+	(void)state;
+	assert_int_equal(sched_lookup("rr"), XVS_SCHED_RR);
+	assert_int_equal(sched_lookup("wrr"), XVS_SCHED_WRR);
+	assert_int_equal(sched_lookup("wlc"), XVS_SCHED_WLC);
+	/* IPVS names xvs does not implement yet, and nonsense: the kernel's ENOENT. */
+	assert_int_equal(sched_lookup("lc"), -ENOENT);
+	assert_int_equal(sched_lookup("mh"), -ENOENT);
+	assert_int_equal(sched_lookup("bogus"), -ENOENT);
+	assert_int_equal(sched_lookup(""), -ENOENT);
+	assert_string_equal(sched_name(XVS_SCHED_WRR), "wrr");
+	assert_string_equal(sched_name(XVS_SCHED_MAX), "?");
+}
+
+static void test_newest_first(void **state)
+{
+	struct xvs_svc_dests sd;
+
+	(void)state;
+	memset(&sd, 0, sizeof(sd));
+	sched_init(&sd);
+	sched_list_add(&sd, 7, 1, false);
+	sched_list_add(&sd, 9, 2, true);
+	assert_int_equal(sd.count, 2);
+	assert_int_equal(sd.dest[0], 9);
+	assert_int_equal(sd.weight[0], 2);
+	assert_int_equal(sd.dest[1], 7);
+	assert_int_equal(sd.overload, 1);
+	assert_int_equal(sched_list_find(&sd, 7), 1);
+	assert_int_equal(sched_list_find(&sd, 8), -1);
+}
+
+static void test_full(void **state)
+{
+	struct xvs_svc_dests sd;
+	int i;
+
+	(void)state;
+	memset(&sd, 0, sizeof(sd));
+	for (i = 0; i < XVS_MAX_RS; i++)
+		assert_int_equal(sched_list_add(&sd, i + 1, 1, i == 0), 0);
+	assert_int_equal(sched_list_add(&sd, 100, 1, false), -ENOSPC);
+	/* The first one added is last now, with its overload bit (bit 63). */
+	assert_true(sd.overload & (1ull << 63));
+	sched_list_del(&sd, XVS_MAX_RS - 1);
+	assert_int_equal(sd.overload, 0);
+	assert_int_equal(sd.count, XVS_MAX_RS - 1);
+}
+
+static void test_rr_cursor(void **state)
+{
+	struct xvs_svc_dests sd;
+
+	(void)state;
+	memset(&sd, 0, sizeof(sd));
+	sched_init(&sd);
+	sched_list_add(&sd, 1, 1, false);		/* [1] */
+	sched_list_add(&sd, 2, 1, false);		/* [2 1] */
+	assert_int_equal(sd.rr_cursor, SCHED_CURSOR_HEAD);	/* head stays head */
+	sd.rr_cursor = 1;				/* on 1 */
+	sched_list_add(&sd, 3, 1, false);		/* [3 2 1] */
+	assert_int_equal(sd.dest[sd.rr_cursor], 1);
+	sched_list_del(&sd, 2);				/* remove 1: cursor -> predecessor 2 */
+	assert_int_equal(sd.rr_cursor, 1);
+	assert_int_equal(sd.dest[sd.rr_cursor], 2);
+	sched_list_del(&sd, 0);				/* remove 3, before the cursor */
+	assert_int_equal(sd.rr_cursor, 0);
+	assert_int_equal(sd.dest[0], 2);
+	sched_list_add(&sd, 4, 1, false);		/* [4 2] */
+	sd.rr_cursor = 1;
+	sched_list_del(&sd, 0);				/* remove 4, cursor on 2 stays on 2 */
+	assert_int_equal(sd.dest[sd.rr_cursor], 2);
+	sched_list_del(&sd, 0);				/* remove 2 at the head: cursor to head */
+	assert_int_equal(sd.rr_cursor, SCHED_CURSOR_HEAD);
+	assert_int_equal(sd.count, 0);
+	/* rr keeps its cursor across an edit. */
+	sched_list_add(&sd, 5, 1, false);
+	sched_list_add(&sd, 6, 1, false);
+	sd.rr_cursor = 1;
+	sched_list_set(&sd, 1, 3, false);
+	sched_dests_changed(&sd, XVS_SCHED_RR);
+	assert_int_equal(sd.rr_cursor, 1);
+}
+
+static void test_overload_bits_move(void **state)
+{
+	struct xvs_svc_dests sd;
+
+	(void)state;
+	memset(&sd, 0, sizeof(sd));
+	sched_list_add(&sd, 1, 1, true);	/* [1*] */
+	sched_list_add(&sd, 2, 1, false);	/* [2 1*] */
+	sched_list_add(&sd, 3, 1, true);	/* [3* 2 1*] */
+	assert_int_equal(sd.overload, 0x5);
+	sched_list_del(&sd, 1);			/* [3* 1*] */
+	assert_int_equal(sd.overload, 0x3);
+	sched_list_set(&sd, 0, 1, false);	/* [3 1*] */
+	assert_int_equal(sd.overload, 0x2);
+}
+
+struct wrr_row {
+	const char *name;
+	int n;
+	__s32 weights[4];
+	__s32 cw_before;
+	__s32 di, mw, cw;
+};
+
+/* Expected values worked out by hand from ip_vs_wrr_dest_changed(). */
+static const struct wrr_row wrr_rows[] = {
+	{ "A4 B3 C2 from scratch", 3, { 4, 3, 2 }, 0, 1, 4, 4 },
+	{ "cw kept when within mw", 3, { 4, 3, 2 }, 2, 1, 4, 2 },
+	{ "cw above new max -> mw", 2, { 2, 1 }, 4, 1, 2, 2 },
+	{ "gcd 2: mw = 6 - 1", 2, { 6, 4 }, 0, 2, 5, 5 },
+	{ "gcd 2: cw 4 -> 5", 2, { 6, 4 }, 4, 2, 5, 5 },
+	{ "gcd 2: cw 3 -> 3", 2, { 6, 4 }, 3, 2, 5, 3 },
+	{ "gcd 3: cw 2 -> 1", 3, { 9, 3, 6 }, 2, 3, 7, 1 },
+	{ "weight 0 ignored in gcd", 3, { 0, 4, 2 }, 0, 2, 3, 3 },
+	{ "all weights 0: mw 0", 2, { 0, 0 }, 3, 1, 0, 0 },
+	{ "no servers", 0, { 0 }, 2, 1, 0, 0 },
+};
+
+static void test_wrr_changed(void **state)
+{
+	static const __u32 ids[4] = { 1, 2, 3, 4 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(wrr_rows) / sizeof(wrr_rows[0]); i++) {
+		const struct wrr_row *r = &wrr_rows[i];
+		struct xvs_svc_dests sd;
+
+		list_of(&sd, ids, r->weights, r->n);
+		sd.wrr_cw = r->cw_before;
+		sd.rr_cursor = r->n ? 0 : SCHED_CURSOR_HEAD;
+		sched_dests_changed(&sd, XVS_SCHED_WRR);
+		print_message("%s\n", r->name);
+		assert_int_equal(sd.wrr_di, r->di);
+		assert_int_equal(sd.wrr_mw, r->mw);
+		assert_int_equal(sd.wrr_cw, r->cw);
+		/* wrr restarts from the list head after any change. */
+		assert_int_equal(sd.rr_cursor, SCHED_CURSOR_HEAD);
+	}
+}
+
+static void test_init(void **state)
+{
+	static const __u32 ids[3] = { 1, 2, 3 };
+	static const __s32 w[3] = { 4, 3, 2 };
+	struct xvs_svc_dests sd;
+
+	(void)state;
+	list_of(&sd, ids, w, 3);
+	sd.rr_cursor = 2;
+	sd.wrr_cw = 1;
+	sched_init(&sd);
+	assert_int_equal(sd.rr_cursor, SCHED_CURSOR_HEAD);
+	assert_int_equal(sd.wrr_di, 1);
+	assert_int_equal(sd.wrr_mw, 4);
+	assert_int_equal(sd.wrr_cw, 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_newest_first),
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_rr_cursor),
+		cmocka_unit_test(test_overload_bits_move),
+		cmocka_unit_test(test_wrr_changed),
+		cmocka_unit_test(test_init),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
