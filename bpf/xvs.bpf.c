@@ -2,31 +2,69 @@
 /*
  * The xvs datapath: entry points only; the logic is in bpf/lib/.
  *   xvs_xdp  XDP fast path on every attached interface
- *   xvs_tc   tc ingress slow path (what XDP passes on)
+ *   xvs_tc   tc ingress: what XDP passed on, or everything in tc mode
  *   xvs_gc   connection expiry, run by xvsd with BPF_PROG_TEST_RUN
- * (placeholder entry points: the datapath lands in the next commits)
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
-#include "lib/maps.h"
+#include "lib/lb.h"
+
+/* Bytes tc wants in the linear area: Ethernet + IP with options + L4. */
+#define TC_PULL_LEN	128
 
 SEC("xdp")
 int xvs_xdp(struct xdp_md *ctx)
 {
-	return XDP_PASS;
+	struct xvs_ctx c = { .ctx = ctx, .kind = XVS_CTX_XDP };
+
+	return lb_process(&c);
 }
 
 SEC("tc")
 int xvs_tc(struct __sk_buff *skb)
 {
-	return TC_ACT_OK;
+	struct xvs_ctx c = { .ctx = skb, .kind = XVS_CTX_TC };
+	__u32 want = skb->len < TC_PULL_LEN ? skb->len : TC_PULL_LEN;
+
+	if ((long)skb->data_end - (long)skb->data < want)
+		bpf_skb_pull_data(skb, want);
+	return lb_process(&c);
 }
 
+/*
+ * Expire the connections named in the struct xvs_gc_req handed in as packet
+ * data: each still idle past its timeout (any, with XVS_GC_F_FORCE) is
+ * removed with its counts; .expired returns how many.
+ */
 SEC("xdp")
 int xvs_gc(struct xdp_md *ctx)
 {
+	struct xvs_gc_req *req = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u64 now = bpf_ktime_get_ns();
+	struct xvs_conn_key k;
+	struct xvs_conn *cn;
+	__u32 i, n, done = 0;
+
+	if ((void *)(req + 1) > end || req->magic != XVS_GC_MAGIC)
+		return XDP_ABORTED;
+	n = req->count;
+	for (i = 0; i < XVS_GC_BATCH; i++) {
+		if (i >= n)
+			break;
+		__builtin_memcpy(&k, &req->keys[i], sizeof(k));
+		if (k.dir != XVS_DIR_IN)
+			continue;
+		cn = bpf_map_lookup_elem(&conn_v4, &k);
+		if (!cn)
+			continue;
+		if (!(req->flags & XVS_GC_F_FORCE) && !conn_expired(cn, now))
+			continue;
+		done += conn_expire(&k, cn);
+	}
+	req->expired = done;
 	return XDP_PASS;
 }
 

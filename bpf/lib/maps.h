@@ -90,4 +90,17 @@ struct {
 	__type(value, __u64);
 } drop_stats SEC(".maps");
 
+/* ICMP errors the datapath generates: a token bucket per CPU. */
+struct xvs_icmp_bucket {
+	__u64 tokens;		/* scaled by NSEC_PER_SEC */
+	__u64 last_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xvs_icmp_bucket);
+} icmp_bucket SEC(".maps");
+
 #endif /* XVS_BPF_MAPS_H */

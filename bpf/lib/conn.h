@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The connection table (conn_v4): lookup, creation, state changes and expiry
+ * with IPVS's counting rules. Each connection has an XVS_DIR_IN entry (state,
+ * timer, counts) and an XVS_DIR_OUT entry keyed by the reply. The state word
+ * only changes by compare-and-swap and only the CPU that wins moves the
+ * dest's active/inactive counts, so a race never counts twice. Expiry (by
+ * xvs_gc or lazily here) marks the word DEAD first for the same reason.
+ */
+#ifndef XVS_CONN_H
+#define XVS_CONN_H
+
+#include <linux/in.h>
+#include "maps.h"
+#include "conn_state.h"
+
+#define NSEC_PER_SEC	1000000000ULL
+#define CONN_CAS_TRIES	4
+
+static __always_inline const struct xvs_globals *conn_globals(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&globals, &zero);
+}
+
+static __always_inline void conn_key_in(struct xvs_conn_key *k,
+					const struct xvs_conn *cn, __u8 proto)
+{
+	k->saddr = cn->caddr;
+	k->daddr = cn->vaddr;
+	k->sport = cn->cport;
+	k->dport = cn->vport;
+	k->proto = proto;
+	k->dir = XVS_DIR_IN;
+	k->pad = 0;
+}
+
+static __always_inline void conn_key_out(struct xvs_conn_key *k,
+					 const struct xvs_conn *cn, __u8 proto)
+{
+	k->saddr = cn->daddr;
+	k->daddr = cn->caddr;
+	k->sport = cn->dport;
+	k->dport = cn->cport;
+	k->proto = proto;
+	k->dir = XVS_DIR_OUT;
+	k->pad = 0;
+}
+
+/* Idle past its timeout at @now? */
+static __always_inline int conn_expired(const struct xvs_conn *cn, __u64 now)
+{
+	return cn->last_seen + (__u64)cn->timeout * NSEC_PER_SEC <= now;
+}
+
+static __always_inline struct xvs_dest_cnt *conn_cnt(__u32 dest_id)
+{
+	return bpf_map_lookup_elem(&dest_cnt, &dest_id);
+}
+
+/*
+ * Expire the connection whose IN entry is @cn (key @k): mark it DEAD by CAS,
+ * take it out of its dest's counts, delete both entries. Returns 1 if this
+ * call removed it, 0 if someone else is already doing so.
+ */
+static __always_inline int conn_expire(const struct xvs_conn_key *k,
+				       struct xvs_conn *cn)
+{
+	struct xvs_conn_key out;
+	struct xvs_dest_cnt *cnt;
+	__u32 old = 0, i;
+	int won = 0;
+
+	for (i = 0; i < CONN_CAS_TRIES; i++) {
+		old = cn->state;
+		if (old & XVS_CONN_DEAD)
+			return 0;
+		if (__sync_val_compare_and_swap(&cn->state, old,
+						old | XVS_CONN_DEAD) == old) {
+			won = 1;
+			break;
+		}
+	}
+	if (!won)
+		return 0;
+	cnt = conn_cnt(cn->dest_id);
+	if (cnt) {
+		if (cn->flags & XVS_CONN_F_TEMPLATE)
+			__sync_fetch_and_add(&cnt->persist, -1);
+		else if (old & XVS_CONN_INACTIVE)
+			__sync_fetch_and_add(&cnt->inactive, -1);
+		else
+			__sync_fetch_and_add(&cnt->active, -1);
+	}
+	if (!(cn->flags & XVS_CONN_F_TEMPLATE)) {
+		conn_key_out(&out, cn, k->proto);
+		bpf_map_delete_elem(&conn_v4, &out);
+	}
+	bpf_map_delete_elem(&conn_v4, k);
+	return 1;
+}
+
+/*
+ * Move @cn to state @next (a packet of it just passed): CAS the state word,
+ * and if this CPU made the change, move the dest's count between active and
+ * inactive. Refreshes the timer with @next's timeout either way.
+ */
+static __always_inline void conn_set_state(struct xvs_conn *cn, __u32 next,
+					   const struct xvs_globals *g, __u64 now)
+{
+	__u32 i, old, nw = conn_state_word(next);
+	struct xvs_dest_cnt *cnt;
+
+	for (i = 0; i < CONN_CAS_TRIES; i++) {
+		old = cn->state;
+		if ((old & XVS_CONN_DEAD) || old == nw)
+			break;
+		if (__sync_val_compare_and_swap(&cn->state, old, nw) != old)
+			continue;
+		if ((old ^ nw) & XVS_CONN_INACTIVE) {
+			cnt = conn_cnt(cn->dest_id);
+			if (!cnt)
+				break;
+			if (nw & XVS_CONN_INACTIVE) {
+				__sync_fetch_and_add(&cnt->active, -1);
+				__sync_fetch_and_add(&cnt->inactive, 1);
+			} else {
+				__sync_fetch_and_add(&cnt->inactive, -1);
+				__sync_fetch_and_add(&cnt->active, 1);
+			}
+		}
+		break;
+	}
+	cn->timeout = conn_state_timeout(g, next);
+	cn->last_seen = now;
+}
+
+/*
+ * A packet of @proto with @tcp_flags passed in direction @dir: drive the
+ * state machine (UDP stays in XVS_S_UDP).
+ */
+static __always_inline void conn_packet(struct xvs_conn *cn, __u8 proto,
+					int dir, __u8 tcp_flags,
+					const struct xvs_globals *g, __u64 now)
+{
+	__u32 cur = cn->state & XVS_CONN_STATE_MASK, next = XVS_S_UDP;
+
+	if (proto == IPPROTO_TCP)
+		next = conn_tcp_next(cur, dir, tcp_flags);
+	conn_set_state(cn, next, g, now);
+}
+
+/*
+ * Insert a new connection for a client packet @k (an XVS_DIR_IN key) to
+ * dest @dest_id at @daddr:@dport. Returns the IN entry, which may be one
+ * another CPU inserted first (then *@created is 0 and nothing was counted),
+ * or NULL when the table is full.
+ */
+static __always_inline struct xvs_conn *
+conn_create(const struct xvs_conn_key *k, __u32 svc_id, __u32 dest_id,
+	    __u32 daddr, __u16 dport, const struct xvs_globals *g, __u64 now,
+	    int *created)
+{
+	struct xvs_conn cn = {
+		.caddr = k->saddr,
+		.vaddr = k->daddr,
+		.daddr = daddr,
+		.cport = k->sport,
+		.vport = k->dport,
+		.dport = dport,
+		.dest_id = dest_id,
+		.svc_id = svc_id,
+		.last_seen = now,
+	};
+	struct xvs_conn_key out;
+	struct xvs_dest_cnt *cnt;
+	long err;
+
+	*created = 0;
+	cn.state = k->proto == IPPROTO_TCP ? XVS_TCP_S_NONE : XVS_S_UDP;
+	cn.timeout = conn_state_timeout(g, cn.state);
+	cn.state |= XVS_CONN_INACTIVE;
+	conn_key_out(&out, &cn, k->proto);
+	err = bpf_map_update_elem(&conn_v4, k, &cn, BPF_NOEXIST);
+	if (err == -17 /* EEXIST */)
+		return bpf_map_lookup_elem(&conn_v4, k);
+	if (err)
+		return NULL;
+	if (bpf_map_update_elem(&conn_v4, &out, &cn, BPF_ANY)) {
+		bpf_map_delete_elem(&conn_v4, k);
+		return NULL;
+	}
+	cnt = conn_cnt(dest_id);
+	if (cnt)
+		__sync_fetch_and_add(&cnt->inactive, 1);
+	*created = 1;
+	return bpf_map_lookup_elem(&conn_v4, k);
+}
+
+#endif /* XVS_CONN_H */

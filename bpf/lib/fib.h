@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Forwarding: bpf_fib_lookup() on the rewritten addresses and what to do
+ * with each of its results (DESIGN.md, kernel-facts.md facts 1-3):
+ *   SUCCESS       decrement TTL (fix the IP checksum), set MACs, redirect
+ *   NO_NEIGH      XDP: pass untouched to tc; tc: bpf_redirect_neigh(),
+ *                 which resolves the neighbour (TTL decremented here too)
+ *   FRAG_NEEDED   DF set: ICMP frag-needed with the egress MTU; else drop
+ *   BLACKHOLE     drop; UNREACHABLE / PROHIBIT: drop + ICMP as ip_error()
+ *   FWD_DISABLED, NOT_FWDED, UNSUPP_LWT and the rest: pass to the stack
+ */
+#ifndef XVS_FIB_H
+#define XVS_FIB_H
+
+#include <linux/if_ether.h>
+#include "parse.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+enum fib_verdict {
+	FIB_FWD,	/* fib->ifindex and MACs are valid */
+	FIB_NEIGH,	/* route known, neighbour unresolved */
+	FIB_PASS,
+	FIB_DROP,
+	FIB_ICMP,	/* drop and answer with ICMP type/code (and mtu) */
+};
+
+struct fib_result {
+	struct bpf_fib_lookup fib;
+	int verdict;
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u16 mtu;
+};
+
+/*
+ * Route a packet from @saddr to @daddr (the addresses it will carry when
+ * sent) that came in on the context's interface. @tot_len: its IP length
+ * for the MTU check in XDP; tc passes 0 so the kernel checks the skb itself
+ * (GSO aware).
+ */
+static __always_inline void fib_route(const struct xvs_ctx *c,
+				      const struct xvs_pkt *p, __u32 saddr,
+				      __u32 daddr, struct fib_result *r)
+{
+	struct bpf_fib_lookup *f = &r->fib;
+	long rc;
+
+	__builtin_memset(f, 0, sizeof(*f));
+	f->family = AF_INET;
+	f->l4_protocol = p->proto;
+	f->ipv4_src = saddr;
+	f->ipv4_dst = daddr;
+	f->ifindex = ctx_ifindex(c);
+	if (c->kind != XVS_CTX_TC)
+		f->tot_len = p->tot_len;
+	r->icmp_type = 0;
+	r->icmp_code = 0;
+	r->mtu = 0;
+
+	rc = bpf_fib_lookup(c->ctx, f, sizeof(*f), 0);
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+		r->verdict = FIB_FWD;
+		return;
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		r->verdict = FIB_NEIGH;
+		return;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		if (!p->df) {
+			r->verdict = FIB_DROP;
+			return;
+		}
+		r->verdict = FIB_ICMP;
+		r->icmp_type = ICMP_DEST_UNREACH;
+		r->icmp_code = ICMP_FRAG_NEEDED;
+		r->mtu = f->mtu_result;
+		return;
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+		r->verdict = FIB_DROP;
+		return;
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+		r->verdict = FIB_ICMP;
+		r->icmp_type = ICMP_DEST_UNREACH;
+		r->icmp_code = ICMP_HOST_UNREACH;
+		return;
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		r->verdict = FIB_ICMP;
+		r->icmp_type = ICMP_DEST_UNREACH;
+		r->icmp_code = ICMP_PKT_FILTERED;
+		return;
+	default:
+		/* FWD_DISABLED, NOT_FWDED, UNSUPP_LWT, errors: the stack decides. */
+		r->verdict = FIB_PASS;
+		return;
+	}
+}
+
+/* TTL - 1 with the IP checksum fixed (redirects bypass ip_forward()). */
+static __always_inline int fib_dec_ttl(const struct xvs_ctx *c)
+{
+	struct iphdr *ip = ctx_ptr(c, XVS_L3_OFF, sizeof(*ip));
+	__u16 old, new;
+
+	if (!ip)
+		return -1;
+	old = *(__u16 *)&ip->ttl;
+	ip->ttl--;
+	new = *(__u16 *)&ip->ttl;
+	ip->check = csum_replace2(ip->check, old, new);
+	return 0;
+}
+
+/*
+ * Send the rewritten packet on according to @r (FIB_FWD or FIB_NEIGH in
+ * tc). Returns the program's verdict.
+ */
+static __always_inline int fib_forward(const struct xvs_ctx *c,
+				       const struct fib_result *r)
+{
+	struct ethhdr *eth;
+
+	if (fib_dec_ttl(c))
+		return ctx_drop(c);
+#ifdef __bpf__
+	if (r->verdict == FIB_NEIGH) {
+		struct bpf_redir_neigh nh = {
+			.nh_family = AF_INET,
+			.ipv4_nh = r->fib.ipv4_dst,
+		};
+
+		return bpf_redirect_neigh(r->fib.ifindex, &nh, sizeof(nh), 0);
+	}
+#endif
+	eth = ctx_ptr(c, 0, sizeof(*eth));
+	if (!eth)
+		return ctx_drop(c);
+	__builtin_memcpy(eth->h_dest, r->fib.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, r->fib.smac, ETH_ALEN);
+#ifdef __bpf__
+	return bpf_redirect(r->fib.ifindex, 0);
+#else
+	return XDP_REDIRECT;
+#endif
+}
+
+#endif /* XVS_FIB_H */

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The LVS-NAT packet flow shared by xvs_xdp and xvs_tc (docs/datapath.md):
+ *   client -> VIP:vport     known connection: DNAT to RIP:rport, forward;
+ *                           else schedule, create the connection, same
+ *   RIP:rport -> client     reply of a connection: SNAT to VIP:vport
+ *   ICMP error about one    translate, forward
+ *   anything else           pass to the stack untouched
+ * Bookkeeping rule: XDP either forwards the packet itself or passes it with
+ * no side effects, except after creating a connection, when it marks the
+ * packet XVS_META_F_ACCOUNTED so tc only rewrites and forwards it. Every
+ * forwarded packet is rewritten and redirected by the same program: handed
+ * to the stack with source = VIP it would be dropped as a martian.
+ */
+#ifndef XVS_LB_H
+#define XVS_LB_H
+
+#include "ctx.h"
+#include "parse.h"
+#include "csum.h"
+#include "conn.h"
+#include "sched.h"
+#include "nat.h"
+#include "fib.h"
+#include "icmp.h"
+#include "stats.h"
+
+/* Per packet: what every step needs. */
+struct lb_pkt {
+	struct xvs_pkt p;
+	const struct xvs_globals *g;
+	__u64 now;
+	int accounted;		/* XDP did the bookkeeping (tc only) */
+};
+
+static __always_inline int lb_is_xdp(const struct xvs_ctx *c)
+{
+	return c->kind == XVS_CTX_XDP;
+}
+
+/* tc: did XDP mark this packet as already accounted? */
+static __always_inline int lb_meta_accounted(const struct xvs_ctx *c)
+{
+	struct xvs_meta *m = ctx_load(c->ctx, struct __sk_buff, data_meta);
+
+	if ((void *)(m + 1) > ctx_load(c->ctx, struct __sk_buff, data))
+		return 0;
+	return m->magic == XVS_META_MAGIC && (m->flags & XVS_META_F_ACCOUNTED);
+}
+
+/* XDP: pass the packet to tc marked as accounted. */
+static __always_inline int lb_pass_accounted(const struct xvs_ctx *c)
+{
+	struct xdp_md *xdp = c->ctx;
+	struct xvs_meta *m;
+
+	if (!lb_is_xdp(c))
+		return ctx_pass(c);
+	if (bpf_xdp_adjust_meta(xdp, -(int)sizeof(*m)))
+		return XDP_PASS;
+	m = ctx_load(xdp, struct xdp_md, data_meta);
+	if ((void *)(m + 1) > ctx_load(xdp, struct xdp_md, data))
+		return XDP_PASS;
+	m->magic = XVS_META_MAGIC;
+	m->flags = XVS_META_F_ACCOUNTED;
+	return XDP_PASS;
+}
+
+/*
+ * The route verdicts that end here, before any side effect: pass, drop,
+ * ICMP error (from @icmp_src). Returns -1 when the caller should go on
+ * (FIB_FWD, or FIB_NEIGH in tc).
+ */
+static __always_inline int lb_route_end(const struct xvs_ctx *c,
+					const struct lb_pkt *l,
+					const struct fib_result *r,
+					__u32 icmp_src)
+{
+	switch (r->verdict) {
+	case FIB_FWD:
+		return -1;
+	case FIB_NEIGH:
+		return lb_is_xdp(c) ? ctx_pass(c) : -1;
+	case FIB_DROP:
+		stats_drop(XVS_DROP_FIB);
+		return ctx_drop(c);
+	case FIB_ICMP:
+		stats_drop(r->icmp_code == ICMP_FRAG_NEEDED ?
+				   XVS_DROP_FRAG_NEEDED : XVS_DROP_FIB);
+		return icmp_send(c, &l->p, r->icmp_type, r->icmp_code, r->mtu,
+				 icmp_src, l->g, l->now);
+	default:
+		return ctx_pass(c);
+	}
+}
+
+/* A forwarded packet whose TTL would run out: ICMP time exceeded. */
+static __always_inline int lb_ttl_expired(const struct xvs_ctx *c,
+					  const struct lb_pkt *l, __u32 src)
+{
+	return icmp_send(c, &l->p, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, src,
+			 l->g, l->now);
+}
+
+/*
+ * First packet of a new connection to service @svc: schedule, route,
+ * create the connection, DNAT, forward.
+ */
+static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
+				  const struct xvs_conn_key *k,
+				  const struct xvs_svc *svc)
+{
+	const struct xvs_pkt *p = &l->p;
+	struct fib_result r;
+	struct xvs_conn *cn;
+	struct xvs_dest *d;
+	__u32 dest_id, daddr;
+	__u16 dport;
+	int created, v;
+
+	/* IPVS creates connections only on SYN (without RST), or any UDP. */
+	if (p->proto == IPPROTO_TCP &&
+	    (!(p->tcp_flags & XVS_TCP_SYN) || (p->tcp_flags & XVS_TCP_RST)))
+		return ctx_pass(c);
+	if (lb_is_xdp(c) && pkt_csum_partial(p))
+		return ctx_pass(c);
+	if (p->ttl <= 1)
+		return lb_ttl_expired(c, l, p->daddr);
+
+	dest_id = sched_pick(svc->id, svc->sched);
+	d = dest_id ? bpf_map_lookup_elem(&dest_info, &dest_id) : NULL;
+	if (!d) {
+		/* IPVS: no destination -> ICMP port unreachable, TCP and UDP. */
+		stats_drop(XVS_DROP_NO_DEST);
+		return icmp_send(c, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0,
+				 p->daddr, l->g, l->now);
+	}
+	daddr = d->addr;
+	dport = d->port ? d->port : p->dport;
+	fib_route(c, p, p->saddr, daddr, &r);
+	v = lb_route_end(c, l, &r, p->daddr);
+	if (v >= 0 && r.verdict != FIB_NEIGH)
+		return v;
+
+	cn = conn_create(k, svc->id, dest_id, daddr, dport, l->g, l->now,
+			 &created);
+	if (!cn || cn->daddr != daddr || cn->dport != dport ||
+	    (cn->state & XVS_CONN_DEAD)) {
+		/* Table full, or another CPU won a race for this tuple. */
+		stats_drop(XVS_DROP_CONN_FULL);
+		return ctx_drop(c);
+	}
+	conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g, l->now);
+	stats_count(svc->id, dest_id, STATS_IN, p->tot_len, created);
+	if (v >= 0)
+		return lb_pass_accounted(c);
+	if (nat_rewrite(c, p, NAT_DST, daddr, dport))
+		return ctx_drop(c);
+	return fib_forward(c, &r);
+}
+
+/* Should this SYN end the old connection and be scheduled afresh? */
+static __always_inline int lb_reschedule(const struct lb_pkt *l,
+					 const struct xvs_conn *cn,
+					 const struct xvs_dest *d)
+{
+	__u32 st = cn->state & XVS_CONN_STATE_MASK;
+	__u32 reuse = l->g ? l->g->conn_reuse_mode : 1;
+
+	if (l->p.proto != IPPROTO_TCP || !(l->p.tcp_flags & XVS_TCP_SYN))
+		return 0;
+	if ((reuse & 1) && (st == XVS_TCP_S_TIME_WAIT || st == XVS_TCP_S_CLOSE))
+		return 1;
+	return l->g && l->g->expire_nodest_conn && d && d->weight <= 0;
+}
+
+/* Client -> VIP packet of the known connection @cn (IN entry, key @k). */
+static __always_inline int lb_request(const struct xvs_ctx *c,
+				      struct lb_pkt *l,
+				      const struct xvs_conn_key *k,
+				      struct xvs_conn *cn)
+{
+	const struct xvs_pkt *p = &l->p;
+	struct fib_result r;
+	struct xvs_svc_key sk;
+	struct xvs_svc *svc;
+	struct xvs_dest *d;
+	__u32 dest_id = cn->dest_id;
+	int v;
+
+	if (lb_is_xdp(c) && pkt_csum_partial(p))
+		return ctx_pass(c);
+	if (!l->accounted) {
+		d = bpf_map_lookup_elem(&dest_info, &dest_id);
+		if (conn_expired(cn, l->now) || lb_reschedule(l, cn, d)) {
+			conn_expire(k, cn);
+			sk.addr = p->daddr;
+			sk.port = p->dport;
+			sk.proto = p->proto;
+			sk.pad = 0;
+			svc = bpf_map_lookup_elem(&svc_map, &sk);
+			if (!svc)
+				return ctx_pass(c);
+			return lb_new(c, l, k, svc);
+		}
+		if (!d || !(d->flags & XVS_DEST_F_AVAILABLE)) {
+			/* Server removed: drop, as IPVS does (2.6). */
+			if (l->g && l->g->expire_nodest_conn)
+				conn_expire(k, cn);
+			stats_drop(XVS_DROP_DEST_GONE);
+			return ctx_drop(c);
+		}
+	}
+	if (p->ttl <= 1)
+		return lb_ttl_expired(c, l, p->daddr);
+	fib_route(c, p, p->saddr, cn->daddr, &r);
+	v = lb_route_end(c, l, &r, p->daddr);
+	if (v >= 0)
+		return v;
+	if (!l->accounted) {
+		conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g, l->now);
+		stats_count(cn->svc_id, dest_id, STATS_IN, p->tot_len, 0);
+	}
+	if (nat_rewrite(c, p, NAT_DST, cn->daddr, cn->dport))
+		return ctx_drop(c);
+	return fib_forward(c, &r);
+}
+
+/* RIP -> client reply; @out is the connection's OUT entry. */
+static __always_inline int lb_reply(const struct xvs_ctx *c, struct lb_pkt *l,
+				    const struct xvs_conn *out)
+{
+	const struct xvs_pkt *p = &l->p;
+	struct xvs_conn_key ik;
+	struct fib_result r;
+	struct xvs_conn *cn;
+	__u32 vaddr = out->vaddr;
+	__u16 vport = out->vport;
+	int v;
+
+	if (lb_is_xdp(c) && pkt_csum_partial(p))
+		return ctx_pass(c);
+	conn_key_in(&ik, out, p->proto);
+	cn = bpf_map_lookup_elem(&conn_v4, &ik);
+	if (!cn || (cn->state & XVS_CONN_DEAD))
+		return ctx_pass(c);
+	if (!l->accounted && conn_expired(cn, l->now)) {
+		conn_expire(&ik, cn);
+		return ctx_pass(c);
+	}
+	if (p->ttl <= 1)
+		return lb_ttl_expired(c, l, vaddr);
+	fib_route(c, p, vaddr, p->daddr, &r);
+	v = lb_route_end(c, l, &r, vaddr);
+	if (v >= 0)
+		return v;
+	if (!l->accounted) {
+		conn_packet(cn, p->proto, XVS_DIR_OUT, p->tcp_flags, l->g, l->now);
+		if (!(cn->flags & XVS_CONN_F_SEEN_REPLY))
+			cn->flags |= XVS_CONN_F_SEEN_REPLY;
+		stats_count(cn->svc_id, cn->dest_id, STATS_OUT, p->tot_len, 0);
+	}
+	if (nat_rewrite(c, p, NAT_SRC, vaddr, vport))
+		return ctx_drop(c);
+	return fib_forward(c, &r);
+}
+
+/* ICMP: translate an error about a connection, pass anything else. */
+static __always_inline int lb_icmp(const struct xvs_ctx *c, struct lb_pkt *l)
+{
+	const struct xvs_pkt *p = &l->p;
+	struct icmp_xlate x;
+	struct fib_result r;
+	int v;
+
+	v = icmp_find(c, p, &x);
+	if (v <= 0)
+		return ctx_pass(c);
+	/* Never answer an ICMP error with another one. */
+	if (p->ttl <= 1)
+		return ctx_drop(c);
+	fib_route(c, p, x.saddr, x.daddr, &r);
+	if (r.verdict == FIB_ICMP) {
+		stats_drop(XVS_DROP_FIB);
+		return ctx_drop(c);
+	}
+	v = lb_route_end(c, l, &r, 0);
+	if (v >= 0)
+		return v;
+	if (!l->accounted)
+		stats_count(x.svc_id, x.dest_id, x.dir, p->tot_len, 0);
+	if (icmp_rewrite(c, p, &x))
+		return ctx_drop(c);
+	return fib_forward(c, &r);
+}
+
+/* The whole datapath for one packet; returns the program's verdict. */
+static __always_inline int lb_process(const struct xvs_ctx *c)
+{
+	struct xvs_conn_key k = {};
+	struct xvs_svc_key sk = {};
+	struct xvs_conn *cn;
+	struct xvs_svc *svc;
+	struct lb_pkt l;
+
+	if (parse_pkt(c, &l.p) != XVS_PARSE_OK)
+		return ctx_pass(c);
+	l.g = conn_globals();
+	l.now = bpf_ktime_get_ns();
+	l.accounted = c->kind == XVS_CTX_TC && lb_meta_accounted(c);
+	if (l.p.proto == IPPROTO_ICMP)
+		return lb_icmp(c, &l);
+
+	k.saddr = l.p.saddr;
+	k.daddr = l.p.daddr;
+	k.sport = l.p.sport;
+	k.dport = l.p.dport;
+	k.proto = l.p.proto;
+	k.dir = XVS_DIR_IN;
+	cn = bpf_map_lookup_elem(&conn_v4, &k);
+	if (cn && !(cn->state & XVS_CONN_DEAD))
+		return lb_request(c, &l, &k, cn);
+
+	k.dir = XVS_DIR_OUT;
+	cn = bpf_map_lookup_elem(&conn_v4, &k);
+	if (cn && !(cn->state & XVS_CONN_DEAD))
+		return lb_reply(c, &l, cn);
+
+	if (l.accounted)
+		return ctx_pass(c);
+	sk.addr = l.p.daddr;
+	sk.port = l.p.dport;
+	sk.proto = l.p.proto;
+	svc = bpf_map_lookup_elem(&svc_map, &sk);
+	if (!svc)
+		return ctx_pass(c);
+	k.dir = XVS_DIR_IN;
+	return lb_new(c, &l, &k, svc);
+}
+
+#endif /* XVS_LB_H */
