@@ -153,7 +153,7 @@ static int run_command(struct xvsadm_ctx *x, struct xvsadm_cmd *ce, bool *stop)
 			return RUN_FAILED;
 		}
 		x->reading_stdin = true;
-		return restore_run(x, stdin, stop);
+		return restore_run(x, x->in, stop);
 	}
 	err = need_xvsd(x, stop);
 	if (err)
@@ -223,14 +223,16 @@ int run_line(struct xvsadm_ctx *x, int argc, char **argv, bool *stop)
 	return RUN_FAILED;
 }
 
-int xvsadm_main(int argc, char **argv)
+int xvsadm_run(int argc, char **argv, const struct addr_resolver *res, FILE *in, FILE *out,
+	       FILE *err)
 {
 	char *name = strdup(argv[0] ? argv[0] : "xvsadm");
 	struct xvsadm_ctx x = {
 		.prog = argv[0] ? argv[0] : "xvsadm",
-		.res = &addr_resolver_libc,
-		.out = stdout,
-		.err = stderr,
+		.res = res,
+		.in = in,
+		.out = out,
+		.err = err,
 	};
 	const char *base = name ? basename(name) : "xvsadm";
 	char *list_argv[] = { (char *)x.prog, "-L", NULL };
@@ -242,12 +244,12 @@ int xvsadm_main(int argc, char **argv)
 	if (!strcmp(base, "ipvsadm-restore")) {
 		/* the Debian script runs "ipvsadm -C" and "ipvsadm -R" */
 		x.prog = "ipvsadm";
-		r = restore_script(&x, stdin);
+		r = restore_script(&x, in);
 	} else if (!strcmp(base, "ipvsadm-save")) {
 		/* the script runs "ipvsadm -S" with the arguments it was given */
 		sargv = calloc(argc + 2, sizeof(*sargv));
 		if (!sargv) {
-			fprintf(stderr, "%s\n", strerror(ENOMEM));
+			fprintf(err, "%s\n", strerror(ENOMEM));
 			free(name);
 			return 1;
 		}
@@ -262,9 +264,14 @@ int xvsadm_main(int argc, char **argv)
 	} else {
 		r = run_line(&x, argc, argv, &stop);
 	}
-	fflush(stdout);
+	fflush(out);
 	client_close(&x.client);
 	free(sargv);
 	free(name);
 	return r;
+}
+
+int xvsadm_main(int argc, char **argv)
+{
+	return xvsadm_run(argc, argv, &addr_resolver_libc, stdin, stdout, stderr);
 }

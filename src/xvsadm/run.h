@@ -15,6 +15,7 @@
 struct xvsadm_ctx {
 	const char *prog;		/* argv[0], as ipvsadm's messages show it */
 	const struct addr_resolver *res;
+	FILE *in;			/* -R reads its lines here */
 	FILE *out;
 	FILE *err;
 	struct client client;
@@ -28,6 +29,10 @@ struct xvsadm_ctx {
  * errors, no xvsd), even in the middle of -R.
  */
 int run_line(struct xvsadm_ctx *x, int argc, char **argv, bool *stop);
+
+/* The program with its resolver and streams given (tests pass their own). */
+int xvsadm_run(int argc, char **argv, const struct addr_resolver *res, FILE *in, FILE *out,
+	       FILE *err);
 
 int xvsadm_main(int argc, char **argv);
 
