@@ -113,6 +113,8 @@ static __always_inline int ctx_tx(const struct xvs_ctx *c)
 #ifdef __bpf__
 	if (c->kind == XVS_CTX_TC)
 		return bpf_redirect(ctx_ifindex(c), 0);
+#else
+	(void)c;
 #endif
 	return XDP_TX;
 }

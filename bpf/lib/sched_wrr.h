@@ -56,19 +56,19 @@ static __always_inline __u32 sched_gcd(__u32 a, __u32 b)
  */
 static __always_inline void sched_wrr_init(struct xvs_svc_dests *sd)
 {
-	__u32 n = sched_count(sd), i;
-	__s32 g = 0, max = 0;
+	__u32 n = sched_count(sd), i, g = 0;
+	__s32 max = 0;
 
 	for (i = 0; i < XVS_MAX_RS && i < n; i++) {
 		__s32 w = sd->weight[i];
 
 		if (w <= 0)
 			continue;
-		g = g ? sched_gcd(w, g) : w;
+		g = g ? sched_gcd(w, g) : (__u32)w;
 		if (w > max)
 			max = w;
 	}
-	sd->wrr_di = g ? g : 1;
+	sd->wrr_di = g ? (__s32)g : 1;
 	sd->wrr_mw = max - (sd->wrr_di - 1);
 	if (sd->wrr_mw < 0)
 		sd->wrr_mw = 0;
