@@ -159,7 +159,7 @@ static inline void expect_text(const char *what, const char *expected, size_t el
 static inline void expect_golden(const char *name, const char *actual, size_t alen)
 {
 	char path[8400];
-	size_t elen;
+	size_t elen = 0;
 	char *expected;
 
 	snprintf(path, sizeof(path), "%s/%s", golden_dir(), name);
