@@ -286,9 +286,14 @@ static int attach_tc(struct loader *ld, const char *ifname, int ifindex)
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = LOADER_TC_HANDLE, .priority = LOADER_TC_PRIO,
 		    .prog_fd = bpf_program__fd(ld->skel->progs.xvs_tc), .flags = BPF_TC_F_REPLACE);
+	libbpf_print_fn_t old;
 	int err;
 
+	/* An existing clsact is fine; keep libbpf from logging the kernel's
+	 * "exclusivity flag" complaint about it. */
+	old = libbpf_set_print(NULL);
 	err = bpf_tc_hook_create(&hook);
+	libbpf_set_print(old);
 	if (err && err != -EEXIST) {
 		pr_err("create clsact on %s: %s", ifname, strerror(-err));
 		return err;

@@ -92,7 +92,13 @@ start_xvsd() {
 	ip netns exec "$NS" "$XVSD" -n -i eth0,eth1 --socket "$SOCK" --pin-dir "$PIN" \
 		--conn-max 1024 2>>"$RUN/xvsd.log" &
 	pid=$!
-	for _ in $(seq 50); do [ -S "$SOCK" ] && return 0; sleep 0.1; done
+	# The socket file may be a stale one: wait until xvsd answers on it.
+	for _ in $(seq 100); do
+		ctl timeout >/dev/null 2>&1 && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$RUN/xvsd.log"
 	return 1
 }
 
