@@ -40,6 +40,8 @@ static inline const char *fake_host_name(int af, const void *addr)
 		return "rs9.example";
 	if (in->s_addr == inet_addr("10.0.0.10"))
 		return "a-very-long-real-server-name.example";
+	if (in->s_addr == inet_addr("10.0.0.11"))
+		return "a-very-long-virtual-host-name.example";
 	return NULL;
 }
 
