@@ -15,7 +15,7 @@ static void test_tokenizer(void **state)
 		const char *lines;	/* words joined by '|', lines by '/'; "" for an empty line */
 	} rows[] = {
 		{ "-A -t 1.2.3.4:80 -s rr\n", "-A|-t|1.2.3.4:80|-s|rr" },
-		{ "ipvsadm -C\n\n  \t\n-L -n", "-C//-L|-n" },
+		{ "ipvsadm -C\n\n  \t\n-L -n", "-C///-L|-n" },
 		{ "a\tb\r\nc", "a|b/c" },
 		{ "# comment -C\n", "#|comment|-C" },
 		{ "-C   ", "" },	/* trailing blanks cut by the end: ipvsadm loses the line */
