@@ -199,9 +199,12 @@ which_rs()
 
 # Start a rate-limited download of big.bin through the VIP in the
 # background: download_start FILE RATE. FILE.status gets curl's
-# "HTTP-code size" and then "exit N" when it ends.
+# "HTTP-code size" and then "exit N" when it ends. The client's TCP receive
+# buffer is capped at 64 KiB, or the kernel takes in the whole file at once
+# and only curl's copy to disk would be slow.
 download_start()
 {
+	on "$NS_CLI" sysctl -qw net.ipv4.tcp_rmem="4096 65536 65536" || return 1
 	topo_bg "$NS_CLI" bash -c 'curl -s -m 60 --limit-rate "$2" -o "$1" \
 		-w "%{http_code} %{size_download}\n" "http://$3/big.bin" >"$1.status"
 		echo "exit $?" >>"$1.status"' _ "$1" "$2" "$VIP"

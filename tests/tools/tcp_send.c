@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcp_send ADDR PORT BYTES: connect, send BYTES bytes in full-sized writes,
- * shut down the sending side and print what the server answers (tcp_sink
- * answers "received N"). Exit 0 when the answer arrived, 1 otherwise.
+ * tcp_send ADDR PORT BYTES [SRC]: connect (from address SRC if given), send
+ * BYTES bytes in full-sized writes, shut down the sending side and print
+ * what the server answers (tcp_sink answers "received N"). Exit 0 when the
+ * answer arrived, 1 otherwise.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,21 +16,24 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in src = { .sin_family = AF_INET };
 	struct timeval tv = { .tv_sec = 20 };
 	unsigned long long left;
 	static char buf[65536];
 	ssize_t n;
 	int fd;
 
-	if (argc != 4 || inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1) {
-		fprintf(stderr, "usage: tcp_send ADDR PORT BYTES\n");
+	if (argc < 4 || argc > 5 || inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1 ||
+	    (argc == 5 && inet_pton(AF_INET, argv[4], &src.sin_addr) != 1)) {
+		fprintf(stderr, "usage: tcp_send ADDR PORT BYTES [SRC]\n");
 		return 2;
 	}
 	sin.sin_port = htons(atoi(argv[2]));
 	left = strtoull(argv[3], NULL, 10);
 	memset(buf, 'x', sizeof(buf));
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+	if (fd < 0 || (argc == 5 && bind(fd, (struct sockaddr *)&src, sizeof(src))) ||
+	    connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
 		perror("tcp_send: connect");
 		return 1;
 	}
