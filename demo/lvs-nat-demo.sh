@@ -35,8 +35,12 @@ for b in xvsd xvsadm; do
 	fi
 done
 
-bold=$(tput bold 2>/dev/null)
-plain=$(tput sgr0 2>/dev/null)
+bold=
+plain=
+if [ -t 1 ]; then
+	bold=$(tput bold 2>/dev/null)
+	plain=$(tput sgr0 2>/dev/null)
+fi
 
 section()
 {

@@ -313,8 +313,8 @@ topo_cleanup()
 {
 	local i
 	topo_kill_pids
-	if [ -n "$TOPO_XVSD_PIN" ] && [ -x "$XVS_BUILD/xvsd" ] && [ ${#TOPO_NS[@]} -gt 1 ] &&
-	   ip netns list | grep -qw "$NS_DIR"; then
+	if [ -n "$TOPO_XVSD_PIN" ] && [ -x "$XVS_BUILD/xvsd" ] &&
+	   [[ " ${TOPO_NS[*]} " == *" $NS_DIR "* ]]; then
 		on "$NS_DIR" "$XVS_BUILD/xvsd" --cleanup --pin-dir "$TOPO_XVSD_PIN" \
 			>>"$TOPO_TMP/xvsd.log" 2>&1
 	fi
