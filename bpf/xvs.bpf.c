@@ -36,7 +36,8 @@ int xvs_tc(struct __sk_buff *skb)
 /*
  * Expire the connections named in the struct xvs_gc_req handed in as packet
  * data: each still idle past its timeout (any, with XVS_GC_F_FORCE) is
- * removed with its counts; .expired returns how many.
+ * removed with its counts (a template only once it controls no live
+ * connection); .expired returns how many.
  */
 SEC("xdp")
 int xvs_gc(struct xdp_md *ctx)
@@ -60,7 +61,7 @@ int xvs_gc(struct xdp_md *ctx)
 		cn = bpf_map_lookup_elem(&conn_v4, &k);
 		if (!cn)
 			continue;
-		if (!(req->flags & XVS_GC_F_FORCE) && !conn_expired(cn, now))
+		if (!(req->flags & XVS_GC_F_FORCE) && !conn_expirable(cn, now))
 			continue;
 		done += conn_expire(&k, cn);
 	}

@@ -54,6 +54,30 @@ static __always_inline int conn_expired(const struct xvs_conn *cn, __u64 now)
 	return cn->last_seen + (__u64)cn->timeout * NSEC_PER_SEC <= now;
 }
 
+/*
+ * May it go? Idle past its timeout and, for a persistence template, no
+ * longer controlling live connections (IPVS re-arms such a template).
+ */
+static __always_inline int conn_expirable(const struct xvs_conn *cn, __u64 now)
+{
+	if ((cn->flags & XVS_CONN_F_TEMPLATE) && cn->n_control)
+		return 0;
+	return conn_expired(cn, now);
+}
+
+/* Key of the template that controls @cn (CONTROLLED connections). */
+static __always_inline void conn_key_tpl(struct xvs_conn_key *k,
+					 const struct xvs_conn *cn, __u8 proto)
+{
+	k->saddr = cn->tpl_addr;
+	k->daddr = cn->vaddr;
+	k->sport = 0;
+	k->dport = cn->vport;
+	k->proto = proto;
+	k->dir = XVS_DIR_IN;
+	k->pad = 0;
+}
+
 static __always_inline struct xvs_dest_cnt *conn_cnt(__u32 dest_id)
 {
 	return bpf_map_lookup_elem(&dest_cnt, &dest_id);
@@ -96,6 +120,20 @@ static __always_inline int conn_expire(const struct xvs_conn_key *k,
 	if (!(cn->flags & XVS_CONN_F_TEMPLATE)) {
 		conn_key_out(&out, cn, k->proto);
 		bpf_map_delete_elem(&conn_v4, &out);
+	}
+	if (cn->flags & XVS_CONN_F_CONTROLLED) {
+		struct xvs_conn *tpl;
+
+		/*
+		 * The template outlives its last connection by its timeout
+		 * (ipvs.md 2.4: the kernel re-arms it while it controls any).
+		 */
+		conn_key_tpl(&out, cn, k->proto);
+		tpl = bpf_map_lookup_elem(&conn_v4, &out);
+		if (tpl && (tpl->flags & XVS_CONN_F_TEMPLATE)) {
+			__sync_fetch_and_add(&tpl->n_control, -1);
+			tpl->last_seen = bpf_ktime_get_ns();
+		}
 	}
 	bpf_map_delete_elem(&conn_v4, k);
 	return 1;
@@ -153,14 +191,15 @@ static __always_inline void conn_packet(struct xvs_conn *cn, __u8 proto,
 
 /*
  * Insert a new connection for a client packet @k (an XVS_DIR_IN key) to
- * dest @dest_id at @daddr:@dport. Returns the IN entry, which may be one
+ * dest @dest_id at @daddr:@dport, controlled by the template keyed @tk if
+ * not NULL (the caller counts it in the template's n_control). Returns the IN entry, which may be one
  * another CPU inserted first (then *@created is 0 and nothing was counted),
  * or NULL when the table is full.
  */
 static __always_inline struct xvs_conn *
 conn_create(const struct xvs_conn_key *k, __u32 svc_id, __u32 dest_id,
-	    __u32 daddr, __u16 dport, const struct xvs_globals *g, __u64 now,
-	    int *created)
+	    __u32 daddr, __u16 dport, const struct xvs_conn_key *tk,
+	    const struct xvs_globals *g, __u64 now, int *created)
 {
 	struct xvs_conn cn = {
 		.caddr = k->saddr,
@@ -172,6 +211,8 @@ conn_create(const struct xvs_conn_key *k, __u32 svc_id, __u32 dest_id,
 		.dest_id = dest_id,
 		.svc_id = svc_id,
 		.last_seen = now,
+		.flags = tk ? XVS_CONN_F_CONTROLLED : 0,
+		.tpl_addr = tk ? tk->saddr : 0,
 	};
 	struct xvs_conn_key out;
 	struct xvs_dest_cnt *cnt;

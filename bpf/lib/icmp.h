@@ -103,6 +103,8 @@ static __always_inline int icmp_find(const struct xvs_ctx *c,
 	ports = ctx_ptr(c, x->ports_off, 2 * sizeof(__u16));
 	if (!ports)
 		return -1;
+	if (!ports[0] || !ports[1])
+		return 0;
 
 	/* The quoted packet went the other way: swap to get our key. */
 	k.saddr = in->daddr;

@@ -23,6 +23,7 @@
 #include "nat.h"
 #include "fib.h"
 #include "icmp.h"
+#include "persist.h"
 #include "stats.h"
 
 /* Per packet: what every step needs. */
@@ -111,10 +112,11 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 				  const struct xvs_svc *svc)
 {
 	const struct xvs_pkt *p = &l->p;
+	struct xvs_conn_key tk, *tkp = NULL;
+	struct xvs_conn *cn, *tpl = NULL;
 	struct fib_result r;
-	struct xvs_conn *cn;
 	struct xvs_dest *d;
-	__u32 dest_id, daddr;
+	__u32 dest_id = 0, daddr;
 	__u16 dport;
 	int created, v;
 
@@ -127,7 +129,13 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 	if (p->ttl <= 1)
 		return lb_ttl_expired(c, l, p->daddr);
 
-	dest_id = sched_pick(svc->id, svc->sched);
+	if (svc->flags & XVS_SVC_F_PERSISTENT) {
+		persist_key(&tk, k, svc);
+		tkp = &tk;
+		dest_id = persist_lookup(&tk, l->now);
+	}
+	if (!dest_id)
+		dest_id = sched_pick(svc->id, svc->sched);
 	d = dest_id ? bpf_map_lookup_elem(&dest_info, &dest_id) : NULL;
 	if (!d) {
 		/* IPVS: no destination -> ICMP port unreachable, TCP and UDP. */
@@ -142,14 +150,18 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 	if (v >= 0 && r.verdict != FIB_NEIGH)
 		return v;
 
-	cn = conn_create(k, svc->id, dest_id, daddr, dport, l->g, l->now,
+	if (tkp) {
+		tpl = persist_get(tkp, svc, dest_id, daddr, dport, l->now);
+		if (!tpl)
+			goto full;
+	}
+	cn = conn_create(k, svc->id, dest_id, daddr, dport, tkp, l->g, l->now,
 			 &created);
 	if (!cn || cn->daddr != daddr || cn->dport != dport ||
-	    (cn->state & XVS_CONN_DEAD)) {
-		/* Table full, or another CPU won a race for this tuple. */
-		stats_drop(XVS_DROP_CONN_FULL);
-		return ctx_drop(c);
-	}
+	    (cn->state & XVS_CONN_DEAD))
+		goto full;
+	if (tpl && created)
+		__sync_fetch_and_add(&tpl->n_control, 1);
 	conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g, l->now);
 	stats_count(svc->id, dest_id, STATS_IN, p->tot_len, created);
 	if (v >= 0)
@@ -157,6 +169,10 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 	if (nat_rewrite(c, p, NAT_DST, daddr, dport))
 		return ctx_drop(c);
 	return fib_forward(c, &r);
+full:
+	/* Table full, or another CPU won a race for this tuple or net. */
+	stats_drop(XVS_DROP_CONN_FULL);
+	return ctx_drop(c);
 }
 
 /* Should this SYN end the old connection and be scheduled afresh? */
@@ -169,9 +185,13 @@ static __always_inline int lb_reschedule(const struct lb_pkt *l,
 
 	if (l->p.proto != IPPROTO_TCP || !(l->p.tcp_flags & XVS_TCP_SYN))
 		return 0;
-	if ((reuse & 1) && (st == XVS_TCP_S_TIME_WAIT || st == XVS_TCP_S_CLOSE))
+	if (l->g && l->g->expire_nodest_conn && d && d->weight <= 0)
 		return 1;
-	return l->g && l->g->expire_nodest_conn && d && d->weight <= 0;
+	/* conn_reuse_mode never applies to connections of a template. */
+	if (cn->flags & XVS_CONN_F_CONTROLLED)
+		return 0;
+	return (reuse & 1) &&
+	       (st == XVS_TCP_S_TIME_WAIT || st == XVS_TCP_S_CLOSE);
 }
 
 /* Client -> VIP packet of the known connection @cn (IN entry, key @k). */
@@ -310,6 +330,9 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 	l.accounted = c->kind == XVS_CTX_TC && lb_meta_accounted(c);
 	if (l.p.proto == IPPROTO_ICMP)
 		return lb_icmp(c, &l);
+	/* Port 0 is no client's: such keys belong to persistence templates. */
+	if (!l.p.sport || !l.p.dport)
+		return ctx_pass(c);
 
 	k.saddr = l.p.saddr;
 	k.daddr = l.p.daddr;

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-#define XVS_ABI_VERSION		1
+#define XVS_ABI_VERSION		2
 
 /* Capacity limits (compile-time: they size ARRAY maps and bound loops). */
 #define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
@@ -169,11 +169,14 @@ struct xvs_conn_key {
 /* xvs_conn.flags */
 #define XVS_CONN_F_TEMPLATE	0x0001	/* persistence template */
 #define XVS_CONN_F_SEEN_REPLY	0x0002	/* a packet went RS -> client */
+#define XVS_CONN_F_CONTROLLED	0x0004	/* made through a persistence template */
 
 /*
  * conn_v4 value. Both entries of a connection carry the whole address
  * mapping, so either direction rewrites after one lookup; state, timer and
- * counts live in the XVS_DIR_IN entry only.
+ * counts live in the XVS_DIR_IN entry only. A persistence template
+ * (XVS_CONN_F_TEMPLATE) is a lone XVS_DIR_IN entry keyed (proto, client
+ * address & svc netmask, port 0, VIP, vport); it lives while n_control > 0.
  */
 struct xvs_conn {
 	__u32 caddr;		/* client */
@@ -187,7 +190,10 @@ struct xvs_conn {
 	__u32 svc_id;
 	__u32 state;		/* enum xvs_state | XVS_CONN_INACTIVE | XVS_CONN_DEAD; CAS only */
 	__u32 timeout;		/* seconds, of the current state */
+	__u32 n_control;	/* template: live connections made through it */
 	__u64 last_seen;	/* bpf_ktime_get_ns() of the last packet */
+	__u32 tpl_addr;		/* CONTROLLED: client net in its template's key */
+	__u32 pad;
 };
 
 /* ---- global configuration ---------------------------------------------- */

@@ -13,6 +13,7 @@
  *   4 TCP VIP:82 rr   [5 10.0.1.5:82]             neighbour unresolved
  *   5 TCP VIP:83 wlc  [6 RS1:83, 7 RS2:83]
  *   6 TCP VIP:84 wrr  [8 RS1:84 w2, 9 RS2:84 w1]
+ *   8 TCP VIP:85 rr -p 300 -M 255.255.255.0  [10 RS1:85, 11 RS2:85]
  */
 #include <linux/pkt_cls.h>
 #include "dp_env.h"
@@ -701,6 +702,85 @@ static int t_lazy_expiry(void)
 	return 0;
 }
 
+static int tpl_of(const char *net, uint16_t vport, struct xvs_conn *t)
+{
+	struct xvs_conn_key k = { .saddr = dp_ip(net), .daddr = dp_ip(VIP),
+				  .dport = htons(vport), .proto = IPPROTO_TCP,
+				  .dir = XVS_DIR_IN };
+
+	return bpf_map_lookup_elem(dp_fd(env.skel->maps.conn_v4), &k, t);
+}
+
+static int t_persistence(void)
+{
+	struct xvs_conn_key tk = { .saddr = dp_ip("192.168.1.0"),
+				   .daddr = dp_ip(VIP), .dport = htons(85),
+				   .proto = IPPROTO_TCP, .dir = XVS_DIR_IN };
+	struct xvs_conn_key ck[2] = {
+		{ .saddr = dp_ip(CLI), .daddr = dp_ip(VIP), .sport = htons(43001),
+		  .dport = htons(85), .proto = IPPROTO_TCP, .dir = XVS_DIR_IN },
+		{ .saddr = dp_ip(CLI), .daddr = dp_ip(VIP), .sport = htons(43002),
+		  .dport = htons(85), .proto = IPPROTO_TCP, .dir = XVS_DIR_IN },
+	};
+	struct pkt_spec port0 = c2v(0, 85, TH_SYN);
+	struct xvs_conn t, cn;
+	struct dp_run r;
+	__u32 id = 10;
+	struct xvs_dest d;
+
+	/* First conn: scheduled (rr: newest dest), template made. */
+	CHECK(syn_dest(43001, 85) == 10);
+	CHECK(!tpl_of("192.168.1.0", 85, &t));
+	CHECK(t.flags & XVS_CONN_F_TEMPLATE);
+	CHECK(t.dest_id == 10 && t.n_control == 1 && t.timeout == 300);
+	CHECK(t.daddr == dp_ip(RS1) && t.dport == htons(85) && t.cport == 0);
+	CHECK(dp_cnt(&env, 10).persist == 1 && dp_cnt(&env, 10).active == 1);
+	/* rr would now pick RS2: the template keeps the client net on RS1. */
+	CHECK(syn_dest(43002, 85) == 10);
+	CHECK(!tpl_of("192.168.1.0", 85, &t) && t.n_control == 2);
+	CHECK(!dp_conn(&env, IPPROTO_TCP, CLI, 43002, VIP, 85, &cn));
+	CHECK((cn.flags & XVS_CONN_F_CONTROLLED) && cn.tpl_addr == tk.saddr);
+	/* Templates are not connections: conns counts 2, persist 1. */
+	CHECK(dp_stats(&env, env.skel->maps.svc_stats, 8).conns == 2);
+	CHECK(dp_cnt(&env, 10).persist == 1 && dp_cnt(&env, 10).active == 2);
+	/* Port 0 packets never hit a template. */
+	CHECK(!run(0, &port0, env.ext, XDP_PASS, &port0, &r));
+
+	/* Idle past its timeout but controlling conns: gc keeps it. */
+	t.last_seen = 1;
+	CHECK(!bpf_map_update_elem(dp_fd(env.skel->maps.conn_v4), &tk, &t, BPF_EXIST));
+	CHECK(gc_run(&tk, 1, 0) == 0);
+	/* Its conns go: n_control 0, re-armed for its timeout. */
+	CHECK(gc_run(ck, 2, XVS_GC_F_FORCE) == 2);
+	CHECK(!tpl_of("192.168.1.0", 85, &t) && t.n_control == 0);
+	CHECK(t.last_seen > 1);
+	CHECK(gc_run(&tk, 1, 0) == 0);
+	/* A new conn in that time still goes to RS1 and re-arms it. */
+	CHECK(syn_dest(43003, 85) == 10);
+	CHECK(!tpl_of("192.168.1.0", 85, &t) && t.n_control == 1);
+
+	/* Server removed: the template is dropped and the net rescheduled. */
+	bpf_map_lookup_elem(dp_fd(env.skel->maps.dest_info), &id, &d);
+	d.flags = 0;
+	bpf_map_update_elem(dp_fd(env.skel->maps.dest_info), &id, &d, BPF_ANY);
+	CHECK(syn_dest(43004, 85) == 11);
+	CHECK(!tpl_of("192.168.1.0", 85, &t) && t.dest_id == 11);
+	CHECK(dp_cnt(&env, 10).persist == 0 && dp_cnt(&env, 11).persist == 1);
+	d.flags = XVS_DEST_F_AVAILABLE;
+	bpf_map_update_elem(dp_fd(env.skel->maps.dest_info), &id, &d, BPF_ANY);
+
+	/* Idle and controlling nothing: gc removes it and its count. */
+	ck[0].sport = htons(43004);
+	CHECK(gc_run(ck, 1, XVS_GC_F_FORCE) == 1);
+	CHECK(!tpl_of("192.168.1.0", 85, &t) && t.n_control == 0);
+	t.last_seen = 1;
+	CHECK(!bpf_map_update_elem(dp_fd(env.skel->maps.conn_v4), &tk, &t, BPF_EXIST));
+	CHECK(gc_run(&tk, 1, 0) == 1);
+	CHECK(tpl_of("192.168.1.0", 85, &t) != 0);
+	CHECK(dp_cnt(&env, 11).persist == 0);
+	return 0;
+}
+
 /* ---- table ----------------------------------------------------------- */
 
 static const struct {
@@ -732,6 +812,7 @@ static const struct {
 	{ "wrr 2:1 over packets: 8 8 9 8 8 9", t_wrr },
 	{ "xvs_gc: idle conn expired, counts fixed; FORCE", t_gc },
 	{ "lazy expiry on the next packet", t_lazy_expiry },
+	{ "persistence: templates, n_control, re-arm, invalidation, gc", t_persistence },
 };
 
 static int setup(void)
@@ -760,6 +841,18 @@ static int setup(void)
 	dp_dest(&env, 8, 6, RS1, 84, 2);
 	dp_dest(&env, 9, 6, RS2, 84, 1);
 	dp_list(&env, 6, (__u32[]){ 8, 9 }, (int[]){ 2, 1 }, 2);
+	{
+		struct xvs_svc_key k = { .addr = dp_ip(VIP), .port = htons(85),
+					 .proto = IPPROTO_TCP };
+		struct xvs_svc v = { .id = 8, .sched = XVS_SCHED_RR,
+				     .flags = XVS_SVC_F_PERSISTENT, .timeout = 300,
+				     .netmask = dp_ip("255.255.255.0") };
+
+		bpf_map_update_elem(dp_fd(env.skel->maps.svc_map), &k, &v, BPF_ANY);
+	}
+	dp_dest(&env, 10, 8, RS1, 85, 1);
+	dp_dest(&env, 11, 8, RS2, 85, 1);
+	dp_list(&env, 8, (__u32[]){ 10, 11 }, (int[]){ 1, 1 }, 2);
 	return 0;
 }
 

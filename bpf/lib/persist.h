@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Persistence (-p): IPVS templates in conn_v4. A template maps a client net
+ * (address & svc netmask) of a persistent service to the server its first
+ * connection got; later new connections from that net skip the scheduler.
+ * It counts in dest_cnt.persist, is re-armed by each new connection it
+ * makes, and never expires while it controls live ones (n_control).
+ */
+#ifndef XVS_PERSIST_H
+#define XVS_PERSIST_H
+
+#include "conn.h"
+
+#define PERSIST_DEFAULT_TIMEOUT	360	/* ipvsadm's -p without a value */
+
+/* The template key of client packet @k for persistent service @svc. */
+static __always_inline void persist_key(struct xvs_conn_key *tk,
+					const struct xvs_conn_key *k,
+					const struct xvs_svc *svc)
+{
+	tk->saddr = k->saddr & svc->netmask;
+	tk->daddr = k->daddr;
+	tk->sport = 0;
+	tk->dport = k->dport;
+	tk->proto = k->proto;
+	tk->dir = XVS_DIR_IN;
+	tk->pad = 0;
+}
+
+/*
+ * The server of a live, valid template for @tk, or 0. A template whose
+ * server was removed is expired here and a fresh one will be made: IPVS
+ * re-keys such a template so it never matches again, with the same effect.
+ */
+static __always_inline __u32 persist_lookup(const struct xvs_conn_key *tk,
+					    __u64 now)
+{
+	struct xvs_conn *tpl = bpf_map_lookup_elem(&conn_v4, tk);
+	struct xvs_dest *d;
+	__u32 id;
+
+	if (!tpl || !(tpl->flags & XVS_CONN_F_TEMPLATE) ||
+	    (tpl->state & XVS_CONN_DEAD))
+		return 0;
+	id = tpl->dest_id;
+	d = bpf_map_lookup_elem(&dest_info, &id);
+	if (!d || !(d->flags & XVS_DEST_F_AVAILABLE) ||
+	    conn_expirable(tpl, now)) {
+		conn_expire(tk, tpl);
+		return 0;
+	}
+	return id;
+}
+
+/*
+ * The template for @tk pointing at @dest_id (@daddr:@dport), made now if
+ * missing, re-armed either way. NULL when the table is full or another
+ * CPU's template for the net names another server.
+ */
+static __always_inline struct xvs_conn *
+persist_get(const struct xvs_conn_key *tk, const struct xvs_svc *svc,
+	    __u32 dest_id, __u32 daddr, __u16 dport, __u64 now)
+{
+	struct xvs_conn t = {
+		.caddr = tk->saddr,
+		.vaddr = tk->daddr,
+		.daddr = daddr,
+		.vport = tk->dport,
+		.dport = dport,
+		.flags = XVS_CONN_F_TEMPLATE,
+		.dest_id = dest_id,
+		.svc_id = svc->id,
+		.state = XVS_TCP_S_NONE | XVS_CONN_INACTIVE,
+		.timeout = svc->timeout ? svc->timeout : PERSIST_DEFAULT_TIMEOUT,
+		.last_seen = now,
+	};
+	struct xvs_dest_cnt *cnt;
+	struct xvs_conn *tpl;
+
+	if (!bpf_map_update_elem(&conn_v4, tk, &t, BPF_NOEXIST)) {
+		cnt = conn_cnt(dest_id);
+		if (cnt)
+			__sync_fetch_and_add(&cnt->persist, 1);
+	}
+	tpl = bpf_map_lookup_elem(&conn_v4, tk);
+	if (!tpl || tpl->dest_id != dest_id || (tpl->state & XVS_CONN_DEAD))
+		return NULL;
+	tpl->timeout = t.timeout;
+	tpl->last_seen = now;
+	return tpl;
+}
+
+#endif /* XVS_PERSIST_H */
