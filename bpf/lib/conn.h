@@ -130,7 +130,12 @@ static __always_inline int conn_expire(const struct xvs_conn_key *k,
 		 */
 		conn_key_tpl(&out, cn, k->proto);
 		tpl = bpf_map_lookup_elem(&conn_v4, &out);
-		if (tpl && (tpl->flags & XVS_CONN_F_TEMPLATE)) {
+		/*
+		 * A template replaced since (its server was removed) is
+		 * another server's: it never counted this connection.
+		 */
+		if (tpl && (tpl->flags & XVS_CONN_F_TEMPLATE) &&
+		    tpl->dest_id == cn->dest_id && tpl->n_control) {
 			__sync_fetch_and_add(&tpl->n_control, -1);
 			tpl->last_seen = bpf_ktime_get_ns();
 		}

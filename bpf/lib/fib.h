@@ -8,6 +8,7 @@
  *   FRAG_NEEDED   DF set: ICMP frag-needed with the egress MTU; else drop
  *   BLACKHOLE     drop; UNREACHABLE / PROHIBIT: drop + ICMP as ip_error()
  *   FWD_DISABLED, NOT_FWDED, UNSUPP_LWT and the rest: pass to the stack
+ * BPF only: the host tests have no routing table.
  */
 #ifndef XVS_FIB_H
 #define XVS_FIB_H
@@ -124,7 +125,6 @@ static __always_inline int fib_forward(const struct xvs_ctx *c,
 
 	if (fib_dec_ttl(c))
 		return ctx_drop(c);
-#ifdef __bpf__
 	if (r->verdict == FIB_NEIGH) {
 		struct bpf_redir_neigh nh = {
 			.nh_family = AF_INET,
@@ -133,17 +133,12 @@ static __always_inline int fib_forward(const struct xvs_ctx *c,
 
 		return bpf_redirect_neigh(r->fib.ifindex, &nh, sizeof(nh), 0);
 	}
-#endif
 	eth = ctx_ptr(c, 0, sizeof(*eth));
 	if (!eth)
 		return ctx_drop(c);
 	__builtin_memcpy(eth->h_dest, r->fib.dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, r->fib.smac, ETH_ALEN);
-#ifdef __bpf__
 	return bpf_redirect(r->fib.ifindex, 0);
-#else
-	return XDP_REDIRECT;
-#endif
 }
 
 #endif /* XVS_FIB_H */
