@@ -6,8 +6,8 @@
  * Passes that cannot match (cw above every usable weight) are skipped
  * arithmetically so one pick costs a few list scans even with weights in the
  * thousands. Pure: the caller reads and commits cursor and cw (sched.h does
- * it under the svc_dests lock). sched_wrr_init() is what xvsd computes on
- * every dest add/edit/delete.
+ * it under the svc_dests lock). sched_wrr_init() redoes di/mw/cw as the
+ * kernel does on every dest add/edit/delete (the tests prime maps with it).
  */
 #ifndef XVS_SCHED_WRR_H
 #define XVS_SCHED_WRR_H
