@@ -197,17 +197,15 @@ which_rs()
 	curl_vip | grep -o 'Real Server rs[0-9]*'
 }
 
-# Start a rate-limited download of big.bin through the VIP in the
-# background: download_start FILE RATE. FILE.status gets curl's
-# "HTTP-code size" and then "exit N" when it ends. The client's TCP receive
-# buffer is capped at 64 KiB, or the kernel takes in the whole file at once
-# and only curl's copy to disk would be slow.
+# Start a download of big.bin through the VIP in the background, served at
+# 512 KB/s by nginx (/slow.bin; curl's own --limit-rate stalls for seconds
+# after a burst): download_start FILE. FILE.status gets curl's
+# "HTTP-code size" and then "exit N" when it ends.
 download_start()
 {
-	on "$NS_CLI" sysctl -qw net.ipv4.tcp_rmem="4096 65536 65536" || return 1
-	topo_bg "$NS_CLI" bash -c 'curl -s -m 60 --limit-rate "$2" -o "$1" \
-		-w "%{http_code} %{size_download}\n" "http://$3/big.bin" >"$1.status"
-		echo "exit $?" >>"$1.status"' _ "$1" "$2" "$VIP"
+	topo_bg "$NS_CLI" bash -c 'curl -s -m 60 -o "$1" \
+		-w "%{http_code} %{size_download}\n" "http://$2/slow.bin" >"$1.status"
+		echo "exit $?" >>"$1.status"' _ "$1" "$VIP"
 }
 
 # Wait up to $2 seconds for download $1 to end; true if it got all of

@@ -184,7 +184,7 @@ topo_www()
 }
 
 # Start nginx as real server $2 in namespace $1 (ports 80 and 8080, for port
-# mapping tests): its own config, pid, logs
+# mapping tests; /slow.bin serves big.bin rate-limited): its own config, pid, logs
 # and temp paths in the scratch directory; the PID comes from its pid file.
 topo_nginx()
 {
@@ -208,6 +208,12 @@ topo_nginx()
 	        listen 8080;
 	        root $TOPO_TMP/www-$name;
 	        index index.html;
+	        # The big file at a steady 512 KB/s, for transfers that must
+	        # outlast a reconfiguration or an xvsd restart.
+	        location = /slow.bin {
+	            limit_rate 512k;
+	            alias $TOPO_TMP/www-$name/big.bin;
+	        }
 	    }
 	}
 	EOF
