@@ -2,7 +2,7 @@
 /*
  * The running daemon. Everything happens on one thread in one epoll loop,
  * so control requests, sweeps and estimator ticks never race each other
- * over the in-memory state.
+ * over the in-memory state. Neighbour upkeep (neigh.c) has its own 1 s tick.
  */
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +12,7 @@
 #include "gc.h"
 #include "log.h"
 #include "loop.h"
+#include "neigh.h"
 #include "rates.h"
 #include "run.h"
 
@@ -41,6 +42,18 @@ static void on_estimate(struct loop *l, int fd, uint32_t events, void *data)
 	rates_tick(data);
 }
 
+static void on_neigh(struct loop *l, int fd, uint32_t events, void *data)
+{
+	static int last_err;
+	int err;
+
+	(void)l, (void)fd, (void)events;
+	err = neigh_sync(data);
+	if (err && err != last_err)
+		pr_warn("neighbour upkeep: %s", strerror(-err));
+	last_err = err;
+}
+
 static void on_signal(struct loop *l, int signo, uint32_t events, void *data)
 {
 	(void)events, (void)data;
@@ -55,10 +68,15 @@ static void on_signal(struct loop *l, int signo, uint32_t events, void *data)
 int run_loop(struct xvsd *st, int listen_fd)
 {
 	struct loop *l = loop_new();
+	struct neigh *nb;
 	int err;
 
 	if (!l)
 		return -ENOMEM;
+	/* Without it the datapath still forwards, only neighbours may go stale. */
+	nb = neigh_new(st, false);
+	if (!nb)
+		pr_warn("neighbour upkeep off: rtnetlink: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 	err = loop_add_signal(l, SIGTERM, on_signal, NULL);
 	if (!err)
@@ -69,6 +87,11 @@ int run_loop(struct xvsd *st, int listen_fd)
 		err = loop_add_timer(l, GC_TICK_MS, on_sweep, st);
 	if (!err)
 		err = loop_add_timer(l, EST_TICK_MS, on_estimate, st);
+	if (!err && nb) {
+		/* Adopt and reconcile now, not a tick after a restart. */
+		on_neigh(l, -1, 0, nb);
+		err = loop_add_timer(l, NEIGH_TICK_MS, on_neigh, nb);
+	}
 	if (!err)
 		err = ctl_serve(l, listen_fd, st);
 	if (!err)
@@ -76,5 +99,6 @@ int run_loop(struct xvsd *st, int listen_fd)
 	else
 		pr_err("event loop setup: %s", strerror(-err));
 	loop_free(l);
+	neigh_free(nb);
 	return err;
 }
