@@ -41,6 +41,15 @@ test_expect_success 'a VIP port without a service is the director'"'"'s own (ref
 	test $rc = 7
 '
 
+# A documented limit: IPVS balances the director's own connections to a
+# VIP (LOCAL_OUT); xvs works on received packets only, so they reach the
+# director's own stack.
+test_expect_success 'the director'"'"'s own connection to the VIP is not balanced (limit)' '
+	on "$NS_DIR" curl -s -m 5 http://192.168.1.200/ ; rc=$? &&
+	echo "curl exit $rc" &&
+	test $rc = 7
+'
+
 test_expect_success 'the director still routes other traffic both ways' '
 	on "$NS_CLI" ip route add 10.0.0.0/24 via 192.168.1.100 &&
 	on "$NS_CLI" curl -s -m 5 http://10.0.0.2/ | grep -q "Real Server rs1" &&
