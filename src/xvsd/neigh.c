@@ -179,6 +179,19 @@ static void note_err(struct nb_entry *e, int err, const char *what)
 			what, strerror(-err));
 }
 
+/* Say once which way entries are kept fresh. */
+static void set_mode(struct neigh *nb, enum neigh_mode mode, const char *why)
+{
+	nb->mode = mode;
+	if (mode == MODE_MANAGED)
+		pr_info("neighbours of real servers: managed entries (NTF_EXT_MANAGED), the "
+			"kernel keeps them resolved");
+	else
+		pr_warn("the kernel %s managed neighbour entries: probing real servers' "
+			"neighbours every %d s instead", why,
+			NEIGH_PROBE_TICKS * NEIGH_TICK_MS / 1000);
+}
+
 /*
  * The first managed entry decides the mode. A kernel without NTF_EXT_MANAGED
  * either refuses the attribute or ignores it (older kernels parse leniently),
@@ -189,10 +202,7 @@ static int decide_mode(struct neigh *nb, struct nb_entry *e, int err)
 	struct rtnl_neigh n;
 
 	if (err == -EINVAL || err == -EOPNOTSUPP) {
-		pr_warn("the kernel refuses managed neighbour entries (%s): probing real servers' "
-			"neighbours every %d s instead", strerror(-err),
-			NEIGH_PROBE_TICKS * NEIGH_TICK_MS / 1000);
-		nb->mode = MODE_PROBE;
+		set_mode(nb, MODE_PROBE, "refuses");
 		return rtnl_neigh_set(&nb->rt, e->ifindex, e->addr, false, NEIGH_PROTO);
 	}
 	if (err)
@@ -201,14 +211,10 @@ static int decide_mode(struct neigh *nb, struct nb_entry *e, int err)
 	if (err)
 		return err;
 	if (n.flags_ext & NTF_EXT_MANAGED) {
-		pr_info("neighbours of real servers: managed entries (NTF_EXT_MANAGED), the "
-			"kernel keeps them resolved");
-		nb->mode = MODE_MANAGED;
+		set_mode(nb, MODE_MANAGED, NULL);
 		return 0;
 	}
-	pr_warn("the kernel ignores managed neighbour entries: probing real servers' "
-		"neighbours every %d s instead", NEIGH_PROBE_TICKS * NEIGH_TICK_MS / 1000);
-	nb->mode = MODE_PROBE;
+	set_mode(nb, MODE_PROBE, "ignores");
 	return rtnl_neigh_set(&nb->rt, e->ifindex, e->addr, false, NEIGH_PROTO);
 }
 
@@ -261,7 +267,10 @@ static void ensure(struct neigh *nb, struct nb_entry *e)
 		return;
 	}
 	/* Ours already: repair what someone changed, poke in probe mode. */
-	if (nb->mode == MODE_PROBE) {
+	if (nb->mode == MODE_UNKNOWN && (n.flags_ext & NTF_EXT_MANAGED)) {
+		/* Adopted after a restart: the kernel took managed entries before. */
+		set_mode(nb, MODE_MANAGED, NULL);
+	} else if (nb->mode == MODE_PROBE) {
 		if (nb->tick % NEIGH_PROBE_TICKS == 0)
 			take(nb, e);
 	} else if (!(n.flags_ext & NTF_EXT_MANAGED)) {
