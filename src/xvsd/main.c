@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "hostcheck.h"
 #include "loader.h"
+#include "neigh.h"
 #include "log.h"
 #include "run.h"
 #include "state.h"
@@ -172,12 +173,29 @@ static int settings(const struct cli *cli, struct xvsd_conf *c)
 	return 0;
 }
 
+/* Remove the neighbour entries xvsd made: a sync that wants none. */
+static void cleanup_neigh(void)
+{
+	struct xvsd *empty = calloc(1, sizeof(*empty));
+	struct neigh *nb;
+
+	if (!empty)
+		return;
+	nb = neigh_new(empty, false);
+	if (nb) {
+		neigh_sync(nb);
+		neigh_free(nb);
+	}
+	free(empty);
+}
+
 static int do_cleanup(const struct xvsd_conf *c)
 {
 	if (ctl_in_use(c->socket)) {
 		pr_err("an xvsd is running on %s: stop it first", c->socket);
 		return -EBUSY;
 	}
+	cleanup_neigh();
 	return loader_cleanup(c->pin_dir);
 }
 

@@ -14,6 +14,8 @@ RUN=/run/xvs-test-$P
 BPFFS=$RUN/bpffs
 SOCK=$RUN/xvsd.sock
 PIN=$BPFFS/xvs
+# Pins live in a per-ABI-version subdirectory (docs/xvsd.md).
+ABI=v$(sed -n 's/^#define XVS_ABI_VERSION[[:space:]]*//p' "$(dirname "$0")/../../include/xvs/abi.h")
 pass=0 fail=0 pid=
 
 cleanup() {
@@ -121,8 +123,8 @@ check "refuses a missing interface" \
 check "starts" start_xvsd
 check "second xvsd on the same socket refused" \
 	bash -c "ip netns exec $NS $XVSD -n -i eth0 --socket $SOCK --pin-dir $PIN 2>&1 | grep -q 'already running'"
-check "XDP link pinned" test -e "$PIN/v1/link_xdp_eth0"
-check "maps pinned" test -e "$PIN/v1/svc_map"
+check "XDP link pinned" test -e "$PIN/$ABI/link_xdp_eth0"
+check "maps pinned" test -e "$PIN/$ABI/svc_map"
 check "socket is 0600" test "$(stat -c %a "$SOCK")" = 600
 check "add service" bash -c "ctl add-svc tcp 192.168.1.200 80 rr | grep -q 'status 0'"
 check "duplicate service -> EEXIST" bash -c "ctl add-svc tcp 192.168.1.200 80 rr | grep -q 'status -17'"
