@@ -421,3 +421,19 @@ void list_conn(FILE *f, const struct xvs_ctl_conn *c, unsigned int format,
 		fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n", proto_name(c->proto), expire,
 			conn_state_name(c), cname, vname, dname);
 }
+
+/* The words of the listings, for the JSON printer (json.c). */
+const char *list_proto_name(int proto)
+{
+	return proto_name(proto);
+}
+
+const char *list_fwd_name(__u32 fwd)
+{
+	return fwd_name(fwd);
+}
+
+const char *list_conn_state_name(const struct xvs_ctl_conn *c)
+{
+	return conn_state_name(c);
+}

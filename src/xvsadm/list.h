@@ -51,6 +51,11 @@ void list_svc_name(char *buf, size_t len, const struct xvs_ctl_svc *svc, unsigne
 /* "-b"/"(...)" text of the scheduler flags, "" when none. */
 void list_sched_flags(char *buf, size_t len, const struct xvs_ctl_svc *svc);
 
+/* "TCP", "Masq", "TIME_WAIT": the words the listings print. */
+const char *list_proto_name(int proto);
+const char *list_fwd_name(__u32 fwd);
+const char *list_conn_state_name(const struct xvs_ctl_conn *c);
+
 /* -S: the rules that recreate the services (save.c). */
 void save_service(FILE *f, const struct list_svc *s, unsigned int format,
 		  const struct addr_resolver *res);

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include "xvs/abi.h"
+#include "json.h"
 #include "scan.h"
 #include "xvsadm.h"
 
@@ -105,6 +106,8 @@ static const struct scan_opt option_table[] = {
 	{ "tun-remcsum", 0, SCAN_ARG_NONE, TAG_TUN_REMCSUM },
 	/* xvs: issue 3 spells it --connections; ipvsadm only knows --connection */
 	{ "connections", 0, SCAN_ARG_NONE, 'c' },
+	/* xvs: listings as JSON, -j as in iproute2 */
+	{ "json", 'j', SCAN_ARG_NONE, 'j' },
 	{ 0 },
 };
 
@@ -506,6 +509,12 @@ static enum xvsadm_parse parse_one(struct parse *p, struct scan *s, int c)
 		return set_option(p, OPTC_TUN_CSUM);
 	case TAG_TUN_REMCSUM:
 		return set_option(p, OPTC_TUN_REMCSUM);
+	case 'j':
+		/* not an ipvsadm option: no OPTC_ column, same words */
+		if (ce->format & FMT_JSON)
+			return fail(p, "multiple '%s' options specified", "json");
+		ce->format |= FMT_JSON;
+		return PARSE_OK;
 	}
 	/* a second command, -h or -v after the command */
 	return fail(p, "invalid option `%s'", scan_bad_option(s));
@@ -664,6 +673,9 @@ static enum xvsadm_parse check_xvs(struct parse *p)
 
 	if (ce->cmd == CMD_STARTDAEMON || ce->cmd == CMD_STOPDAEMON)
 		return fail(p, "xvs: connection synchronization daemons are not supported yet");
+	if ((ce->format & FMT_JSON) && ce->cmd != CMD_LIST)
+		return fail(p, "Illegal '%s' option with the '%s' command", "json",
+			    cmd_names[ce->cmd - 1]);
 	if (ce->options & OPT(OPTC_SERVICE)) {
 		if (ce->svc.id.fwmark)
 			return fail(p, "xvs: firewall-mark services (-f) are not supported yet");

@@ -12,6 +12,7 @@
 
 #include "ctl_io.h"
 #include "errors.h"
+#include "json.h"
 #include "restore.h"
 
 #define RUN_FAILED	255
@@ -50,13 +51,18 @@ static int list_all(struct xvsadm_ctx *x, unsigned int format, bool *stop)
 	size_t i;
 	int err;
 
-	if (!(format & FMT_RULE))
+	if (!(format & (FMT_RULE | FMT_JSON)))
 		list_banner(x->out, &x->client.info);
 	err = client_list(&x->client, NULL, &l);
 	if (err)
 		return list_failed(x, OP_GET_SERVICES, err, stop);
 	if (!(format & FMT_NOSORT))
 		list_sort(&l);
+	if (format & FMT_JSON) {
+		json_services(x->out, &x->client.info, &l);
+		svc_list_free(&l);
+		return 0;
+	}
 	list_title(x->out, format);
 	for (i = 0; i < l.n; i++) {
 		if (format & FMT_RULE)
@@ -78,6 +84,11 @@ static int list_one(struct xvsadm_ctx *x, const struct xvsadm_cmd *ce, bool *sto
 		return list_failed(x, OP_GET_SERVICE, err, stop);
 	if (!(ce->format & FMT_NOSORT))
 		list_sort_dests(&l.svcs[0]);
+	if (ce->format & FMT_JSON) {
+		json_services(x->out, &x->client.info, &l);
+		svc_list_free(&l);
+		return 0;
+	}
 	list_title(x->out, ce->format);
 	list_service(x->out, &l.svcs[0], ce->format, x->res);
 	svc_list_free(&l);
@@ -93,6 +104,11 @@ static int list_conns(struct xvsadm_ctx *x, unsigned int format, bool *stop)
 	err = client_list_conn(&x->client, &conns, &n);
 	if (err)
 		return list_failed(x, OP_OTHER, err, stop);
+	if (format & FMT_JSON) {
+		json_conns(x->out, conns, n);
+		free(conns);
+		return 0;
+	}
 	list_conn_title(x->out, format);
 	for (i = 0; i < n; i++)
 		list_conn(x->out, &conns[i], format, x->res);
@@ -113,7 +129,10 @@ static int run_list(struct xvsadm_ctx *x, const struct xvsadm_cmd *ce, bool *sto
 		err = client_get_timeout(&x->client, &t);
 		if (err)
 			return list_failed(x, OP_OTHER, err, stop);
-		list_timeout(x->out, &t);
+		if (ce->format & FMT_JSON)
+			json_timeout(x->out, &t);
+		else
+			list_timeout(x->out, &t);
 		return 0;
 	}
 	if (ce->options & OPT(OPTC_DAEMON))
@@ -143,8 +162,12 @@ static int run_command(struct xvsadm_ctx *x, struct xvsadm_cmd *ce, bool *stop)
 	bool zero_one = ce->options & OPT(OPTC_SERVICE);
 	int err;
 
-	if (ce->cmd == CMD_LIST && (ce->options & OPT(OPTC_DAEMON)))
+	if (ce->cmd == CMD_LIST && (ce->options & OPT(OPTC_DAEMON))) {
+		/* xvs runs no sync daemon: ipvsadm prints nothing then */
+		if (ce->format & FMT_JSON)
+			json_daemons(x->out);
 		return 0;
+	}
 	if (ce->cmd == CMD_RESTORE) {
 		if (x->reading_stdin) {
 			/* ipvsadm's guard against a -R line inside -R */
