@@ -48,6 +48,8 @@ TOOLS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/tools/*.c))
 ALIASES := ipvsadm ipvsadm-save ipvsadm-restore
 
 .PHONY: all deps test demo bench install uninstall clean check-deps
+# Keep intermediate objects (test and tool .o files) so a rebuild is incremental.
+.SECONDARY:
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/xvsd $(BUILD)/xvsadm $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS)
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c
