@@ -13,6 +13,7 @@
 #include <linux/in.h>
 #include "maps.h"
 #include "conn_state.h"
+#include "sched_thresh.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 #define CONN_CAS_TRIES	4
@@ -116,6 +117,7 @@ static __always_inline int conn_expire(const struct xvs_conn_key *k,
 			__sync_fetch_and_add(&cnt->inactive, -1);
 		else
 			__sync_fetch_and_add(&cnt->active, -1);
+		sched_thresh_update(cn->svc_id, cn->dest_id, 0);
 	}
 	if (!(cn->flags & XVS_CONN_F_TEMPLATE)) {
 		conn_key_out(&out, cn, k->proto);
@@ -240,6 +242,7 @@ conn_create(const struct xvs_conn_key *k, __u32 svc_id, __u32 dest_id,
 	cnt = conn_cnt(dest_id);
 	if (cnt)
 		__sync_fetch_and_add(&cnt->inactive, 1);
+	sched_thresh_update(svc_id, dest_id, 1);
 	*created = 1;
 	return bpf_map_lookup_elem(&conn_v4, k);
 }

@@ -135,7 +135,7 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 		dest_id = persist_lookup(&tk, l->now);
 	}
 	if (!dest_id)
-		dest_id = sched_pick(svc->id, svc->sched);
+		dest_id = sched_pick(svc, p->saddr, p->daddr, p->sport);
 	d = dest_id ? bpf_map_lookup_elem(&dest_info, &dest_id) : NULL;
 	if (!d) {
 		/* IPVS: no destination -> ICMP port unreachable, TCP and UDP. */

@@ -14,13 +14,17 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-#define XVS_ABI_VERSION		2
+#define XVS_ABI_VERSION		3
 
 /* Capacity limits (compile-time: they size ARRAY maps and bound loops). */
 #define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
 #define XVS_MAX_DEST		8192	/* real servers over all services, ids 1.. */
 #define XVS_MAX_RS		64	/* real servers in one service */
 #define XVS_CONN_DEFAULT	262144	/* default connection table entries */
+
+/* Hash-table schedulers (ipvs.md 1.2, 1.3): bucket counts as IPVS's defaults. */
+#define XVS_SH_TAB_SIZE		256	/* sh and dh: IP_VS_{SH,DH}_TAB_BITS = 8 */
+#define XVS_MH_TAB_SIZE		4093	/* mh: CONFIG_IP_VS_MH_TAB_INDEX = 12 */
 
 /* IPVS service flags (same values as the kernel's IP_VS_SVC_F_*). */
 #define XVS_SVC_F_PERSISTENT	0x0001
@@ -115,6 +119,17 @@ struct xvs_svc_dests {
 	__u64 overload;			/* bit i: dest[i] is OVERLOADED */
 	__u32 dest[XVS_MAX_RS];		/* dest ids */
 	__s32 weight[XVS_MAX_RS];	/* copy of each dest's weight */
+	/*
+	 * Hash-table schedulers' tables, built by xvsd from the list above on
+	 * every change and written with it in one locked update, so a table
+	 * never names a list it was not built from. A byte is a dest[] index
+	 * plus one; 0 is an empty bucket. All three are kept for every
+	 * service so that -E to sh, dh or mh finds its table ready.
+	 */
+	__s32 last_weight[XVS_MAX_RS];	/* mh: weight at add, then the last non-zero one */
+	__u8 sh_tab[XVS_SH_TAB_SIZE];	/* sh: weighted fill */
+	__u8 dh_tab[XVS_SH_TAB_SIZE];	/* dh: one bucket per dest, round robin */
+	__u8 mh_tab[XVS_MH_TAB_SIZE + 3];	/* mh: Maglev lookup table (+3: 8-byte size) */
 };
 
 /* ---- real servers ------------------------------------------------------ */

@@ -3,14 +3,17 @@
  * Building svc_dests. The kernel keeps a service's servers in a linked list
  * and its rr/wrr cursor as a pointer into it; here the list is an array in
  * the same order and the cursor an index, so every list operation moves the
- * index the way the pointer would stay put.
+ * index the way the pointer would stay put. The hashing schedulers' tables
+ * (sched_tab.c) are rebuilt from the list on every change, as IPVS's
+ * add/del/upd_dest hooks rebuild theirs.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "sched_build.h"
+#include "sched_tab.h"
 
-/* Every IPVS scheduler name, by enum xvs_sched; only some are implemented. */
+/* Every IPVS scheduler name, by enum xvs_sched. */
 static const char *const sched_names[XVS_SCHED_MAX] = {
 	[XVS_SCHED_RR] = "rr",	   [XVS_SCHED_WRR] = "wrr", [XVS_SCHED_LC] = "lc",
 	[XVS_SCHED_WLC] = "wlc",   [XVS_SCHED_LBLC] = "lblc", [XVS_SCHED_LBLCR] = "lblcr",
@@ -19,9 +22,10 @@ static const char *const sched_names[XVS_SCHED_MAX] = {
 	[XVS_SCHED_MH] = "mh",
 };
 
+/* lblc and lblcr need a locality cache the datapath does not have yet. */
 static bool sched_implemented(int s)
 {
-	return s == XVS_SCHED_RR || s == XVS_SCHED_WRR || s == XVS_SCHED_WLC;
+	return s != XVS_SCHED_LBLC && s != XVS_SCHED_LBLCR;
 }
 
 int sched_lookup(const char *name)
@@ -79,6 +83,7 @@ void sched_init(struct xvs_svc_dests *sd)
 	sd->wrr_di = wrr_gcd(sd);
 	sd->wrr_mw = wrr_max(sd) - (sd->wrr_di - 1);
 	sd->wrr_cw = sd->wrr_mw;
+	sched_tab_build(sd);
 }
 
 int sched_list_find(const struct xvs_svc_dests *sd, __u32 id)
@@ -97,9 +102,11 @@ int sched_list_add(struct xvs_svc_dests *sd, __u32 id, __s32 weight, bool overlo
 		return -ENOSPC;
 	memmove(&sd->dest[1], &sd->dest[0], sd->count * sizeof(sd->dest[0]));
 	memmove(&sd->weight[1], &sd->weight[0], sd->count * sizeof(sd->weight[0]));
+	memmove(&sd->last_weight[1], &sd->last_weight[0], sd->count * sizeof(sd->last_weight[0]));
 	sd->overload <<= 1;
 	sd->dest[0] = id;
 	sd->weight[0] = weight;
+	sd->last_weight[0] = weight;
 	if (overload)
 		sd->overload |= 1;
 	sd->count++;
@@ -116,11 +123,14 @@ void sched_list_del(struct xvs_svc_dests *sd, __u32 i)
 		return;
 	memmove(&sd->dest[i], &sd->dest[i + 1], (sd->count - i - 1) * sizeof(sd->dest[0]));
 	memmove(&sd->weight[i], &sd->weight[i + 1], (sd->count - i - 1) * sizeof(sd->weight[0]));
+	memmove(&sd->last_weight[i], &sd->last_weight[i + 1],
+		(sd->count - i - 1) * sizeof(sd->last_weight[0]));
 	/* i < 64, so shifting by i + 1 may be 64: split it to stay defined. */
 	sd->overload = low | ((sd->overload >> i >> 1) << i);
 	sd->count--;
 	sd->dest[sd->count] = 0;
 	sd->weight[sd->count] = 0;
+	sd->last_weight[sd->count] = 0;
 	if (sd->rr_cursor == SCHED_CURSOR_HEAD || sd->rr_cursor < i)
 		return;
 	/* On the removed entry: its predecessor, the head for the first one. */
@@ -135,6 +145,9 @@ void sched_list_set(struct xvs_svc_dests *sd, __u32 i, __s32 weight, bool overlo
 	if (i >= sd->count)
 		return;
 	sd->weight[i] = weight;
+	/* __ip_vs_update_dest(): last_weight keeps the latest non-zero weight. */
+	if (weight)
+		sd->last_weight[i] = weight;
 	if (overload)
 		sd->overload |= 1ull << i;
 	else
@@ -143,6 +156,7 @@ void sched_list_set(struct xvs_svc_dests *sd, __u32 i, __s32 weight, bool overlo
 
 void sched_dests_changed(struct xvs_svc_dests *sd, __u32 sched)
 {
+	sched_tab_build(sd);
 	if (sched != XVS_SCHED_WRR)
 		return;
 	sd->rr_cursor = SCHED_CURSOR_HEAD;

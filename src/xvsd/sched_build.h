@@ -16,14 +16,15 @@
 #define SCHED_CURSOR_HEAD	0xffffffffu
 
 /* Scheduler by name. Returns enum xvs_sched, or -ENOENT for a name IPVS
- * doesn't have or xvs doesn't implement yet (ipvsadm then prints "Scheduler
- * or persistence engine not found", the kernel's answer). */
+ * doesn't have or xvs doesn't implement yet (lblc, lblcr; ipvsadm then
+ * prints "Scheduler or persistence engine not found", the kernel's answer). */
 int sched_lookup(const char *name);
 
 /* Name of enum xvs_sched s ("?" when out of range). */
 const char *sched_name(__u32 s);
 
-/* Fresh state for a new service or a scheduler change (IPVS init_service). */
+/* Fresh state for a new service or a scheduler change (IPVS init_service):
+ * cursors, wrr state, and the sh/dh/mh tables built from the list. */
 void sched_init(struct xvs_svc_dests *sd);
 
 /* Index of dest id in the list, or -1. */
@@ -35,11 +36,12 @@ int sched_list_add(struct xvs_svc_dests *sd, __u32 id, __s32 weight, bool overlo
 /* Unlink entry i; a cursor on it moves to its predecessor (IPVS rr_del_dest). */
 void sched_list_del(struct xvs_svc_dests *sd, __u32 i);
 
-/* Update entry i's weight and overload bit. */
+/* Update entry i's weight (and last_weight when non-zero) and overload bit. */
 void sched_list_set(struct xvs_svc_dests *sd, __u32 i, __s32 weight, bool overload);
 
 /* After any add/del/edit of a dest: what the service's scheduler does then
- * (wrr: cursor to head, gcd/max recomputed, cw adjusted; others: nothing). */
+ * (wrr: cursor to head, gcd/max recomputed, cw adjusted; rr: nothing), and
+ * the sh/dh/mh tables rebuilt. */
 void sched_dests_changed(struct xvs_svc_dests *sd, __u32 sched);
 
 #endif /* XVSD_SCHED_BUILD_H */

@@ -31,9 +31,17 @@ static void test_lookup(void **state)
 	assert_int_equal(sched_lookup("rr"), XVS_SCHED_RR);
 	assert_int_equal(sched_lookup("wrr"), XVS_SCHED_WRR);
 	assert_int_equal(sched_lookup("wlc"), XVS_SCHED_WLC);
+	assert_int_equal(sched_lookup("lc"), XVS_SCHED_LC);
+	assert_int_equal(sched_lookup("sed"), XVS_SCHED_SED);
+	assert_int_equal(sched_lookup("nq"), XVS_SCHED_NQ);
+	assert_int_equal(sched_lookup("fo"), XVS_SCHED_FO);
+	assert_int_equal(sched_lookup("ovf"), XVS_SCHED_OVF);
+	assert_int_equal(sched_lookup("sh"), XVS_SCHED_SH);
+	assert_int_equal(sched_lookup("dh"), XVS_SCHED_DH);
+	assert_int_equal(sched_lookup("mh"), XVS_SCHED_MH);
 	/* IPVS names xvs does not implement yet, and nonsense: the kernel's ENOENT. */
-	assert_int_equal(sched_lookup("lc"), -ENOENT);
-	assert_int_equal(sched_lookup("mh"), -ENOENT);
+	assert_int_equal(sched_lookup("lblc"), -ENOENT);
+	assert_int_equal(sched_lookup("lblcr"), -ENOENT);
 	assert_int_equal(sched_lookup("bogus"), -ENOENT);
 	assert_int_equal(sched_lookup(""), -ENOENT);
 	assert_string_equal(sched_name(XVS_SCHED_WRR), "wrr");
