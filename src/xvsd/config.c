@@ -14,6 +14,7 @@
 #include <xvs/abi.h>
 #include "ctl_proto.h"
 #include "config.h"
+#include "metrics.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -160,6 +161,20 @@ int conf_set_log(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+int conf_set_metrics(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (metrics_parse_addr(v, &ss, &len))
+		return fail(err, errlen, "invalid metrics address '%s' (use ADDR:PORT, "
+			    "[ADDR6]:PORT or :PORT, numeric)", v);
+	c->metrics = ss;
+	c->metrics_len = len;
+	c->set |= CONF_METRICS;
+	return 0;
+}
+
 struct conf_key {
 	const char *name;
 	unsigned int bit;
@@ -173,6 +188,7 @@ static const struct conf_key conf_keys[] = {
 	{ "socket", CONF_SOCKET, conf_set_socket },
 	{ "pin_dir", CONF_PIN_DIR, conf_set_pin_dir },
 	{ "log", CONF_LOG, conf_set_log },
+	{ "metrics", CONF_METRICS, conf_set_metrics },
 };
 
 static char *trim(char *s)
@@ -310,5 +326,9 @@ void conf_merge(struct xvsd_conf *dst, const struct xvsd_conf *src)
 		strcpy(dst->pin_dir, src->pin_dir);
 	if (src->set & CONF_LOG)
 		dst->log_syslog = src->log_syslog;
+	if (src->set & CONF_METRICS) {
+		dst->metrics = src->metrics;
+		dst->metrics_len = src->metrics_len;
+	}
 	dst->set |= src->set;
 }

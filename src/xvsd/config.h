@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <sys/un.h>
 #include <linux/types.h>
 
@@ -31,6 +32,7 @@ enum {
 	CONF_SOCKET = 1 << 3,
 	CONF_PIN_DIR = 1 << 4,
 	CONF_LOG = 1 << 5,
+	CONF_METRICS = 1 << 6,
 };
 
 struct xvsd_conf {
@@ -42,6 +44,8 @@ struct xvsd_conf {
 	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char pin_dir[PATH_MAX];
 	bool log_syslog;
+	struct sockaddr_storage metrics;	/* Prometheus endpoint (metrics.h) */
+	socklen_t metrics_len;			/* 0: off, the default */
 };
 
 /* Defaults: no interface, xdp, XVS_CONN_DEFAULT, the default socket and pin dir. */
@@ -57,6 +61,7 @@ int conf_set_conn_max(struct xvsd_conf *c, const char *v, char *err, size_t errl
 int conf_set_socket(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_pin_dir(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_log(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_metrics(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 
 /*
  * Parse a config file into c (only the keys it names are set). A missing file

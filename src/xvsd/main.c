@@ -18,10 +18,10 @@
 #include "loader.h"
 #include "neigh.h"
 #include "log.h"
+#include "metrics.h"
 #include "run.h"
 #include "state.h"
-
-#define XVSD_VERSION "0.1.0"
+#include "version.h"
 
 struct cli {
 	struct xvsd_conf conf;	/* what the command line set */
@@ -38,6 +38,7 @@ enum {
 	OPT_PIN_DIR,
 	OPT_CONN_MAX,
 	OPT_CLEANUP,
+	OPT_METRICS,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +50,7 @@ static const struct option long_opts[] = {
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
 	{ "conn-max", required_argument, NULL, OPT_CONN_MAX },
 	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "log-syslog", no_argument, NULL, 'l' },
 	{ "debug", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
@@ -72,6 +74,8 @@ static void usage(FILE *f)
 		"      --pin-dir PATH          bpffs directory for pins (default %s)\n"
 		"      --conn-max N            connection table size (default %u)\n"
 		"      --cleanup               detach the datapath, remove pins, exit\n"
+		"      --metrics ADDR:PORT     serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+		"                              (also [ADDR6]:PORT, :PORT; default off)\n"
 		"  -l, --log-syslog            log to syslog (default: stderr)\n"
 		"  -D, --debug                 log debug messages\n"
 		"  -h, --help                  this text\n"
@@ -124,6 +128,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_CLEANUP:
 			cli->cleanup = true;
+			break;
+		case OPT_METRICS:
+			ret = conf_set_metrics(&cli->conf, optarg, err, sizeof(err));
 			break;
 		case 'l':
 			cli->conf.log_syslog = true;
@@ -205,7 +212,7 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c)
 	struct xvsd_maps maps;
 	struct loader ld;
 	struct xvsd *st;
-	int err, lfd;
+	int err, lfd, mfd = -1;
 
 	if (ctl_in_use(c->socket)) {
 		pr_err("another xvsd is already running on %s", c->socket);
@@ -235,6 +242,15 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c)
 		       err == -EADDRINUSE ? "another xvsd answers there" : strerror(-err));
 		goto out_state;
 	}
+	if (c->metrics_len) {
+		/* bound before going to the background, so a taken port fails the start */
+		mfd = metrics_listen(&c->metrics, c->metrics_len);
+		if (mfd < 0) {
+			err = mfd;
+			pr_err("metrics endpoint: %s", strerror(-err));
+			goto out_sock;
+		}
+	}
 	daemon_pidfile_path(c->socket, pidfile, sizeof(pidfile));
 	if (!cli->foreground) {
 		/* A daemon's stderr is /dev/null: keep its messages. */
@@ -249,9 +265,12 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c)
 		goto out_sock;
 	}
 	pr_info("xvsd %s serving on %s", XVSD_VERSION, c->socket);
-	err = run_loop(st, lfd);
+	err = run_loop(st, lfd, mfd);
+	mfd = -1;	/* run_loop closed it */
 	unlink(pidfile);
 out_sock:
+	if (mfd >= 0)
+		close(mfd);
 	close(lfd);
 	unlink(c->socket);
 out_state:

@@ -7,14 +7,17 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl.h"
 #include "gc.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "neigh.h"
 #include "rates.h"
 #include "run.h"
+#include "version.h"
 
 static void on_sweep(struct loop *l, int fd, uint32_t events, void *data)
 {
@@ -65,14 +68,18 @@ static void on_signal(struct loop *l, int signo, uint32_t events, void *data)
 	loop_stop(l);
 }
 
-int run_loop(struct xvsd *st, int listen_fd)
+int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 {
 	struct loop *l = loop_new();
+	struct metrics *m = NULL;
 	struct neigh *nb;
 	int err;
 
-	if (!l)
+	if (!l) {
+		if (metrics_fd >= 0)
+			close(metrics_fd);
 		return -ENOMEM;
+	}
 	/* Without it the datapath still forwards, only neighbours may go stale. */
 	nb = neigh_new(st, false);
 	if (!nb)
@@ -94,11 +101,21 @@ int run_loop(struct xvsd *st, int listen_fd)
 	}
 	if (!err)
 		err = ctl_serve(l, listen_fd, st);
+	if (!err && metrics_fd >= 0) {
+		m = metrics_serve(l, metrics_fd, st, XVSD_VERSION);
+		if (m)
+			metrics_fd = -1;
+		else
+			err = -errno;
+	}
 	if (!err)
 		err = loop_run(l);
 	else
 		pr_err("event loop setup: %s", strerror(-err));
 	loop_free(l);
+	metrics_free(m);
+	if (metrics_fd >= 0)
+		close(metrics_fd);
 	neigh_free(nb);
 	return err;
 }

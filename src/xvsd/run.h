@@ -6,7 +6,10 @@
 
 #include "state.h"
 
-/* Serve until SIGTERM or SIGINT. Returns 0 or -errno. */
-int run_loop(struct xvsd *st, int listen_fd);
+/*
+ * Serve until SIGTERM or SIGINT; metrics_fd (-1: none) is the Prometheus
+ * endpoint's listening socket, closed on return. Returns 0 or -errno.
+ */
+int run_loop(struct xvsd *st, int listen_fd, int metrics_fd);
 
 #endif /* XVSD_RUN_H */

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The metrics a scrape shows, in Prometheus' text exposition format 0.0.4.
+ * A snapshot is taken with the very code that answers xvsadm's LIST and
+ * GET_INFO (list.c), so metrics and `ipvsadm -L --stats/--rate` never
+ * disagree. Per-service and per-server families are tables of offsets into
+ * the reply structs; every family is written whole (HELP, TYPE, then all its
+ * samples), as the format requires.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+
+#include "list.h"
+#include "metrics.h"
+
+enum width { W_U64, W_U32, W_S32 };
+
+struct family {
+	const char *name;
+	const char *type;
+	const char *help;
+	size_t off;		/* of the value in xvs_ctl_svc or xvs_ctl_dest */
+	enum width width;
+};
+
+#define SVC(field) offsetof(struct xvs_ctl_svc, field)
+#define DEST(field) offsetof(struct xvs_ctl_dest, field)
+
+/* The counters and rates of `ipvsadm -L --stats` and `--rate`, for one struct type. */
+#define TRAFFIC(scope, OFF)									\
+	{ "xvs_" scope "_connections_total", "counter",						\
+	  "Connections scheduled (ipvsadm --stats Conns).", OFF(stats.conns), W_U64 },		\
+	{ "xvs_" scope "_in_packets_total", "counter",						\
+	  "Packets from clients (InPkts).", OFF(stats.inpkts), W_U64 },				\
+	{ "xvs_" scope "_out_packets_total", "counter",						\
+	  "Packets from real servers to clients (OutPkts).", OFF(stats.outpkts), W_U64 },	\
+	{ "xvs_" scope "_in_bytes_total", "counter",						\
+	  "IP-layer bytes from clients (InBytes).", OFF(stats.inbytes), W_U64 },		\
+	{ "xvs_" scope "_out_bytes_total", "counter",						\
+	  "IP-layer bytes from real servers to clients (OutBytes).", OFF(stats.outbytes),	\
+	  W_U64 },										\
+	{ "xvs_" scope "_connections_per_second", "gauge",					\
+	  "Connection rate, IPVS's 2 s estimator (ipvsadm --rate CPS).", OFF(rates.cps),	\
+	  W_U64 },										\
+	{ "xvs_" scope "_in_packets_per_second", "gauge",					\
+	  "Packet rate from clients (InPPS).", OFF(rates.inpps), W_U64 },			\
+	{ "xvs_" scope "_out_packets_per_second", "gauge",					\
+	  "Packet rate to clients (OutPPS).", OFF(rates.outpps), W_U64 },			\
+	{ "xvs_" scope "_in_bytes_per_second", "gauge",						\
+	  "Byte rate from clients (InBPS).", OFF(rates.inbps), W_U64 },				\
+	{ "xvs_" scope "_out_bytes_per_second", "gauge",					\
+	  "Byte rate to clients (OutBPS).", OFF(rates.outbps), W_U64 }
+
+static const struct family svc_families[] = {
+	TRAFFIC("service", SVC),
+	{ "xvs_service_servers", "gauge", "Real servers in the service.", SVC(num_dests),
+	  W_U32 },
+};
+
+static const struct family dest_families[] = {
+	TRAFFIC("server", DEST),
+	{ "xvs_server_active_connections", "gauge",
+	  "Connections in an active state (ipvsadm ActiveConn).", DEST(active), W_U32 },
+	{ "xvs_server_inactive_connections", "gauge",
+	  "Connections in another state (ipvsadm InActConn).", DEST(inactive), W_U32 },
+	{ "xvs_server_persistent_connections", "gauge",
+	  "Persistence templates pointing at the server (ipvsadm PersistConn).",
+	  DEST(persist), W_U32 },
+	{ "xvs_server_weight", "gauge", "Scheduling weight; 0 takes no new connections.",
+	  DEST(weight), W_S32 },
+};
+
+/* Names of enum xvs_drop, the "reason" label of xvs_drops_total. */
+static const char *const drop_reasons[XVS_DROP_MAX] = {
+	[XVS_DROP_NO_DEST] = "no_dest",
+	[XVS_DROP_DEST_GONE] = "dest_gone",
+	[XVS_DROP_CONN_FULL] = "conn_full",
+	[XVS_DROP_FRAG_NEEDED] = "frag_needed",
+	[XVS_DROP_FIB] = "fib",
+	[XVS_DROP_MALFORMED] = "malformed",
+	[XVS_DROP_ICMP_RATELIMIT] = "icmp_ratelimit",
+};
+
+/* The sample value of fam in the struct at base, and the end of the line. */
+static void put_value(FILE *f, const void *base, const struct family *fam)
+{
+	const char *p = (const char *)base + fam->off;
+	__u64 u64;
+	__u32 u32;
+	__s32 s32;
+
+	switch (fam->width) {
+	case W_U64:
+		memcpy(&u64, p, sizeof(u64));
+		fprintf(f, " %llu\n", (unsigned long long)u64);
+		break;
+	case W_U32:
+		memcpy(&u32, p, sizeof(u32));
+		fprintf(f, " %u\n", u32);
+		break;
+	case W_S32:
+		memcpy(&s32, p, sizeof(s32));
+		fprintf(f, " %d\n", s32);
+		break;
+	}
+}
+
+static void header(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static const char *proto_name(__u16 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	case IPPROTO_SCTP:
+		return "SCTP";
+	}
+	return "IP";
+}
+
+static void addr_str(char *buf, size_t len, __u16 af, const __u32 *addr)
+{
+	if (!inet_ntop(af == AF_INET6 ? AF_INET6 : AF_INET, addr, buf, len))
+		snprintf(buf, len, "?");
+}
+
+/* protocol, vip, port: the labels of a service (numeric, nothing to escape). */
+static void svc_labels(char *buf, size_t len, const struct xvs_ctl_svc *svc)
+{
+	char vip[INET6_ADDRSTRLEN];
+
+	addr_str(vip, sizeof(vip), svc->id.af, svc->id.addr);
+	snprintf(buf, len, "protocol=\"%s\",vip=\"%s\",port=\"%u\"", proto_name(svc->id.proto),
+		 vip, ntohs(svc->id.port));
+}
+
+/* The services of a LIST reply, walked in place. */
+struct walk {
+	const char *p, *end;
+	const struct xvs_ctl_svc *svc;
+	const struct xvs_ctl_dest *dests;
+};
+
+static struct walk walk_start(const struct metrics_data *d)
+{
+	struct walk w = { .p = d->list, .end = (const char *)d->list + d->list_len };
+
+	return w;
+}
+
+/*
+ * Next service, or false at the end. The reply is whole structs back to back
+ * in a malloc'd buffer, each a multiple of 8 bytes long: every one is aligned.
+ */
+static bool walk_next(struct walk *w, int *err)
+{
+	size_t left = w->end - w->p;
+
+	if (!left)
+		return false;
+	if (left < sizeof(*w->svc))
+		goto torn;
+	w->svc = (const struct xvs_ctl_svc *)w->p;
+	left -= sizeof(*w->svc);
+	if (w->svc->num_dests > left / sizeof(*w->dests))
+		goto torn;
+	w->dests = (const struct xvs_ctl_dest *)(w->p + sizeof(*w->svc));
+	w->p += sizeof(*w->svc) + w->svc->num_dests * sizeof(*w->dests);
+	return true;
+torn:
+	*err = -EBADMSG;
+	return false;
+}
+
+static int put_svc_family(FILE *f, const struct metrics_data *d, const struct family *fam)
+{
+	struct walk w = walk_start(d);
+	char labels[160];
+	int err = 0;
+
+	header(f, fam->name, fam->type, fam->help);
+	while (walk_next(&w, &err)) {
+		svc_labels(labels, sizeof(labels), w.svc);
+		fprintf(f, "%s{%s}", fam->name, labels);
+		put_value(f, w.svc, fam);
+	}
+	return err;
+}
+
+static int put_dest_family(FILE *f, const struct metrics_data *d, const struct family *fam)
+{
+	struct walk w = walk_start(d);
+	char labels[160], rip[INET6_ADDRSTRLEN];
+	int err = 0;
+	__u32 i;
+
+	header(f, fam->name, fam->type, fam->help);
+	while (walk_next(&w, &err)) {
+		svc_labels(labels, sizeof(labels), w.svc);
+		for (i = 0; i < w.svc->num_dests; i++) {
+			const struct xvs_ctl_dest *dest = &w.dests[i];
+
+			addr_str(rip, sizeof(rip), dest->af, dest->addr);
+			fprintf(f, "%s{%s,server=\"%s\",server_port=\"%u\"}", fam->name, labels,
+				rip, ntohs(dest->port));
+			put_value(f, dest, fam);
+		}
+	}
+	return err;
+}
+
+static int put_svc_info(FILE *f, const struct metrics_data *d)
+{
+	struct walk w = walk_start(d);
+	char labels[160];
+	int err = 0;
+
+	header(f, "xvs_service_info", "gauge",
+	       "Always 1; the service's scheduler and persistence timeout (0: none) as labels.");
+	while (walk_next(&w, &err)) {
+		svc_labels(labels, sizeof(labels), w.svc);
+		fprintf(f, "xvs_service_info{%s,scheduler=\"%.*s\",persistent=\"%u\"} 1\n", labels,
+			(int)strnlen(w.svc->sched, sizeof(w.svc->sched)), w.svc->sched,
+			w.svc->flags & XVS_SVC_F_PERSISTENT ? w.svc->timeout : 0);
+	}
+	return err;
+}
+
+static void put_globals(FILE *f, const struct metrics_data *d)
+{
+	int i;
+
+	header(f, "xvs_build_info", "gauge",
+	       "Always 1; xvsd's version, datapath ABI and control protocol as labels.");
+	fprintf(f, "xvs_build_info{version=\"%s\",abi=\"%u\",ctl_protocol=\"%u\"} 1\n",
+		d->version, XVS_ABI_VERSION, XVS_CTL_VERSION);
+	header(f, "xvs_services", "gauge", "Virtual services configured.");
+	fprintf(f, "xvs_services %u\n", d->info.num_services);
+	header(f, "xvs_connections", "gauge",
+	       "Connections in the table (as ipvsadm -L -c lists them), at the last sweep.");
+	fprintf(f, "xvs_connections %u\n", d->info.conn_count);
+	header(f, "xvs_connections_max", "gauge", "Connection table capacity.");
+	fprintf(f, "xvs_connections_max %u\n", d->info.conn_max);
+	header(f, "xvs_expired_connections_total", "counter",
+	       "Connections expired by xvsd's sweeper since it started.");
+	fprintf(f, "xvs_expired_connections_total %llu\n", (unsigned long long)d->expired);
+	header(f, "xvs_drops_total", "counter", "Packets the datapath dropped, by reason.");
+	for (i = 0; i < XVS_DROP_MAX; i++)
+		fprintf(f, "xvs_drops_total{reason=\"%s\"} %llu\n", drop_reasons[i],
+			(unsigned long long)d->drops[i]);
+}
+
+int metrics_format(FILE *f, const struct metrics_data *d)
+{
+	size_t i;
+	int err;
+
+	put_globals(f, d);
+	err = put_svc_info(f, d);
+	for (i = 0; !err && i < sizeof(svc_families) / sizeof(svc_families[0]); i++)
+		err = put_svc_family(f, d, &svc_families[i]);
+	for (i = 0; !err && i < sizeof(dest_families) / sizeof(dest_families[0]); i++)
+		err = put_dest_family(f, d, &dest_families[i]);
+	return err;
+}
+
+static int read_drops(const struct xvsd_maps *m, __u64 *drops)
+{
+	__u64 *pc = calloc(m->nr_cpus, sizeof(*pc));
+	__u32 i;
+	int c, err = 0;
+
+	if (!pc)
+		return -ENOMEM;
+	for (i = 0; i < XVS_DROP_MAX && !err; i++) {
+		drops[i] = 0;
+		if (bpf_map_lookup_elem(m->drop_stats, &i, pc)) {
+			err = -errno;
+			break;
+		}
+		for (c = 0; c < m->nr_cpus; c++)
+			drops[i] += pc[c];
+	}
+	free(pc);
+	return err;
+}
+
+int metrics_collect(struct xvsd *st, const char *version, struct metrics_data *d)
+{
+	void *list = NULL;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->version = version;
+	list_info(st, &d->info);
+	d->expired = st->gc_expired;
+	err = read_drops(&st->maps, d->drops);
+	if (err)
+		return err;
+	err = list_services(st, NULL, &list, &d->list_len);
+	if (err)
+		return err;
+	d->list = list;
+	return 0;
+}
+
+void metrics_data_free(struct metrics_data *d)
+{
+	free((void *)d->list);
+	d->list = NULL;
+	d->list_len = 0;
+}
