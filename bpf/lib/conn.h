@@ -149,13 +149,15 @@ static __always_inline int conn_expire(const struct xvs_conn_key *k,
 /*
  * Move @cn to state @next (a packet of it just passed): CAS the state word,
  * and if this CPU made the change, move the dest's count between active and
- * inactive. Refreshes the timer with @next's timeout either way.
+ * inactive. Refreshes the timer with @next's timeout either way. Returns 1
+ * if this call changed the state.
  */
-static __always_inline void conn_set_state(struct xvs_conn *cn, __u32 next,
-					   const struct xvs_globals *g, __u64 now)
+static __always_inline int conn_set_state(struct xvs_conn *cn, __u32 next,
+					  const struct xvs_globals *g, __u64 now)
 {
 	__u32 i, old, nw = conn_state_word(next);
 	struct xvs_dest_cnt *cnt;
+	int changed = 0;
 
 	for (i = 0; i < CONN_CAS_TRIES; i++) {
 		old = cn->state;
@@ -163,6 +165,7 @@ static __always_inline void conn_set_state(struct xvs_conn *cn, __u32 next,
 			break;
 		if (__sync_val_compare_and_swap(&cn->state, old, nw) != old)
 			continue;
+		changed = 1;
 		if ((old ^ nw) & XVS_CONN_INACTIVE) {
 			cnt = conn_cnt(cn->dest_id);
 			if (!cnt)
@@ -179,21 +182,32 @@ static __always_inline void conn_set_state(struct xvs_conn *cn, __u32 next,
 	}
 	cn->timeout = conn_state_timeout(g, next);
 	cn->last_seen = now;
+	return changed;
 }
 
 /*
  * A packet of @proto with @tcp_flags passed in direction @dir: drive the
- * state machine (UDP stays in XVS_S_UDP).
+ * state machine (UDP stays in XVS_S_UDP). Returns 1 if the connection just
+ * became ESTABLISHED (TCP) or saw its first reply (UDP): the moments IPVS
+ * marks the controlling persistence template ASSURED.
  */
-static __always_inline void conn_packet(struct xvs_conn *cn, __u8 proto,
-					int dir, __u8 tcp_flags,
-					const struct xvs_globals *g, __u64 now)
+static __always_inline int conn_packet(struct xvs_conn *cn, __u8 proto,
+				       int dir, __u8 tcp_flags,
+				       const struct xvs_globals *g, __u64 now)
 {
 	__u32 cur = cn->state & XVS_CONN_STATE_MASK, next = XVS_S_UDP;
+	int changed, first_reply = 0;
 
 	if (proto == IPPROTO_TCP)
 		next = conn_tcp_next(cur, dir, tcp_flags);
-	conn_set_state(cn, next, g, now);
+	changed = conn_set_state(cn, next, g, now);
+	if (dir == XVS_DIR_OUT && !(cn->flags & XVS_CONN_F_SEEN_REPLY)) {
+		cn->flags |= XVS_CONN_F_SEEN_REPLY;
+		first_reply = 1;
+	}
+	if (proto == IPPROTO_TCP)
+		return changed && next == XVS_TCP_S_ESTABLISHED;
+	return first_reply;
 }
 
 /*

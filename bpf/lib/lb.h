@@ -238,7 +238,9 @@ static __always_inline int lb_request(const struct xvs_ctx *c,
 	if (v >= 0)
 		return v;
 	if (!l->accounted) {
-		conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g, l->now);
+		if (conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g,
+				l->now))
+			persist_assure(cn, p->proto);
 		stats_count(cn->svc_id, dest_id, STATS_IN, p->tot_len, 0);
 	}
 	if (nat_rewrite(c, p, NAT_DST, cn->daddr, cn->dport))
@@ -275,9 +277,9 @@ static __always_inline int lb_reply(const struct xvs_ctx *c, struct lb_pkt *l,
 	if (v >= 0)
 		return v;
 	if (!l->accounted) {
-		conn_packet(cn, p->proto, XVS_DIR_OUT, p->tcp_flags, l->g, l->now);
-		if (!(cn->flags & XVS_CONN_F_SEEN_REPLY))
-			cn->flags |= XVS_CONN_F_SEEN_REPLY;
+		if (conn_packet(cn, p->proto, XVS_DIR_OUT, p->tcp_flags, l->g,
+				l->now))
+			persist_assure(cn, p->proto);
 		stats_count(cn->svc_id, cn->dest_id, STATS_OUT, p->tot_len, 0);
 	}
 	if (nat_rewrite(c, p, NAT_SRC, vaddr, vport))

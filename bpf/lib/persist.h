@@ -70,7 +70,7 @@ persist_get(const struct xvs_conn_key *tk, const struct xvs_svc *svc,
 		.flags = XVS_CONN_F_TEMPLATE,
 		.dest_id = dest_id,
 		.svc_id = svc->id,
-		.state = XVS_TCP_S_NONE | XVS_CONN_INACTIVE,
+		.state = XVS_TPL_S_NONE | XVS_CONN_INACTIVE,
 		.timeout = svc->timeout ? svc->timeout : PERSIST_DEFAULT_TIMEOUT,
 		.last_seen = now,
 	};
@@ -88,6 +88,32 @@ persist_get(const struct xvs_conn_key *tk, const struct xvs_svc *svc,
 	tpl->timeout = t.timeout;
 	tpl->last_seen = now;
 	return tpl;
+}
+
+/*
+ * IPVS's ip_vs_control_assure(): once a connection a template controls is
+ * established (TCP) or answered (UDP), the template shows ASSURED.
+ */
+static __always_inline void persist_assure(const struct xvs_conn *cn,
+					   __u8 proto)
+{
+	struct xvs_conn_key tk;
+	struct xvs_conn *tpl;
+	__u32 old;
+
+	if (!(cn->flags & XVS_CONN_F_CONTROLLED))
+		return;
+	conn_key_tpl(&tk, cn, proto);
+	tpl = bpf_map_lookup_elem(&conn_v4, &tk);
+	if (!tpl || !(tpl->flags & XVS_CONN_F_TEMPLATE))
+		return;
+	old = tpl->state;
+	if ((old & XVS_CONN_DEAD) ||
+	    (old & XVS_CONN_STATE_MASK) == XVS_TPL_S_ASSURED)
+		return;
+	__sync_val_compare_and_swap(&tpl->state, old,
+				    (old & ~XVS_CONN_STATE_MASK) |
+					    XVS_TPL_S_ASSURED);
 }
 
 #endif /* XVS_PERSIST_H */

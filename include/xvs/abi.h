@@ -181,6 +181,10 @@ struct xvs_conn_key {
 #define XVS_CONN_INACTIVE	0x0100	/* counted in dest inactive, not active */
 #define XVS_CONN_DEAD		0x0200	/* being expired: nobody may count it */
 
+/* States of a persistence template (its own two-state table in IPVS). */
+#define XVS_TPL_S_NONE		0
+#define XVS_TPL_S_ASSURED	1	/* a connection it controls got established/answered */
+
 /* xvs_conn.flags */
 #define XVS_CONN_F_TEMPLATE	0x0001	/* persistence template */
 #define XVS_CONN_F_SEEN_REPLY	0x0002	/* a packet went RS -> client */

@@ -723,6 +723,7 @@ static int t_persistence(void)
 		  .dport = htons(85), .proto = IPPROTO_TCP, .dir = XVS_DIR_IN },
 	};
 	struct pkt_spec port0 = c2v(0, 85, TH_SYN);
+	struct pkt_spec est = c2v(43001, 85, TH_ACK);
 	struct xvs_conn t, cn;
 	struct dp_run r;
 	__u32 id = 10;
@@ -735,6 +736,11 @@ static int t_persistence(void)
 	CHECK(t.dest_id == 10 && t.n_control == 1 && t.timeout == 300);
 	CHECK(t.daddr == dp_ip(RS1) && t.dport == htons(85) && t.cport == 0);
 	CHECK(dp_cnt(&env, 10).persist == 1 && dp_cnt(&env, 10).active == 1);
+	CHECK((t.state & XVS_CONN_STATE_MASK) == XVS_TPL_S_NONE);
+	/* Its connection established: the template is ASSURED (ip_vs_control_assure). */
+	CHECK(!run(0, &est, env.ext, XDP_REDIRECT, NULL, &r));
+	CHECK(!tpl_of("192.168.1.0", 85, &t));
+	CHECK((t.state & XVS_CONN_STATE_MASK) == XVS_TPL_S_ASSURED);
 	/* rr would now pick RS2: the template keeps the client net on RS1. */
 	CHECK(syn_dest(43002, 85) == 10);
 	CHECK(!tpl_of("192.168.1.0", 85, &t) && t.n_control == 2);
