@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "xvsd/sched_build.h"
+#include "xvsd/sched_tab.h"
 
 static void list_of(struct xvs_svc_dests *sd, const __u32 *ids, const __s32 *w, int n)
 {
@@ -46,6 +47,58 @@ static void test_lookup(void **state)
 	assert_int_equal(sched_lookup(""), -ENOENT);
 	assert_string_equal(sched_name(XVS_SCHED_WRR), "wrr");
 	assert_string_equal(sched_name(XVS_SCHED_MAX), "?");
+}
+
+/* Entries of mh_tab naming each list index. */
+static void mh_counts(const struct xvs_svc_dests *sd, int *n)
+{
+	int i;
+
+	memset(n, 0, XVS_MAX_RS * sizeof(*n));
+	for (i = 0; i < XVS_MH_TAB_SIZE; i++)
+		if (sd->mh_tab[i])
+			n[sd->mh_tab[i] - 1]++;
+}
+
+static void test_tables(void **state)
+{
+	struct xvs_svc_dests sd, before;
+	int n[XVS_MAX_RS], i, moved = 0;
+
+	(void)state;
+	/* sh (1.2): list 3(w1) 2(w2) 1(w1): buckets 3 2 2 1 3 2 2 1 ... */
+	list_of(&sd, (__u32[]){ 3, 2, 1 }, (__s32[]){ 1, 2, 1 }, 3);
+	sched_dests_changed(&sd, XVS_SCHED_SH);
+	assert_memory_equal(sd.sh_tab, ((__u8[]){ 1, 2, 2, 3, 1, 2, 2, 3 }), 8);
+	assert_int_equal(sd.sh_tab[255], 3);
+	/* dh: one bucket each in turn, weights ignored. */
+	assert_memory_equal(sd.dh_tab, ((__u8[]){ 1, 2, 3, 1, 2, 3 }), 6);
+	/* mh (1.3): every entry filled, shares follow last_weight 1:2:1. */
+	mh_counts(&sd, n);
+	assert_int_equal(n[0] + n[1] + n[2], XVS_MH_TAB_SIZE);
+	assert_true(n[1] >= 2 * n[0] - 2 && n[1] <= 2 * n[0] + 2);
+	/* Weight 0 keeps last_weight: the table does not change. */
+	before = sd;
+	sched_list_set(&sd, 1, 0, false);
+	sched_dests_changed(&sd, XVS_SCHED_MH);
+	assert_int_equal(sd.last_weight[1], 2);
+	assert_memory_equal(sd.mh_tab, before.mh_tab, sizeof(sd.mh_tab));
+	/* A fourth server takes about a quarter, the rest stay put. */
+	sched_list_set(&sd, 1, 1, false);
+	sched_dests_changed(&sd, XVS_SCHED_MH);
+	before = sd;
+	sched_list_add(&sd, 4, 1, false);
+	sched_dests_changed(&sd, XVS_SCHED_MH);
+	for (i = 0; i < XVS_MH_TAB_SIZE; i++)
+		if (before.dest[before.mh_tab[i] - 1] != sd.dest[sd.mh_tab[i] - 1])
+			moved++;
+	assert_true(moved > XVS_MH_TAB_SIZE / 5 && moved < XVS_MH_TAB_SIZE / 3);
+	/* No server: empty tables, every lookup fails. */
+	memset(&sd, 0, sizeof(sd));
+	sched_init(&sd);
+	for (i = 0; i < XVS_MH_TAB_SIZE; i++)
+		assert_int_equal(sd.mh_tab[i], 0);
+	assert_int_equal(sd.sh_tab[0], 0);
 }
 
 static void test_newest_first(void **state)
@@ -204,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_rr_cursor),
 		cmocka_unit_test(test_overload_bits_move),
+		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_wrr_changed),
 		cmocka_unit_test(test_init),
 	};
