@@ -231,7 +231,9 @@ topo_bg()
 {
 	local ns=$1
 	shift
-	on "$ns" "$@" &
+	# Not through on(): a backgrounded function is a subshell, and $! would
+	# be that subshell's PID, not the command's (ip netns exec execs it).
+	ip netns exec "$ns" "$@" &
 	BG_PID=$!
 	TOPO_PIDS+=("$BG_PID")
 }
@@ -263,7 +265,10 @@ topo_xvsd_up()
 topo_xvsd_start()
 {
 	topo_bpffs || return 1
-	on "$NS_DIR" "$XVS_BUILD/xvsd" -n -i eth0,eth1 --socket "$XVS_SOCKET" \
+	# Another xvsd answering would make the wait below succeed for it.
+	topo_xvsd_up && topo_die "an xvsd already answers on $XVS_SOCKET"
+	# ip netns exec, not on(): XVSD_PID must be xvsd's own PID (see topo_bg).
+	ip netns exec "$NS_DIR" "$XVS_BUILD/xvsd" -n -i eth0,eth1 --socket "$XVS_SOCKET" \
 		--pin-dir "$TOPO_XVSD_PIN" "$@" >>"$TOPO_TMP/xvsd.log" 2>&1 &
 	XVSD_PID=$!
 	TOPO_PIDS+=("$XVSD_PID")
