@@ -4,10 +4,13 @@
 #   scripts/deps.sh check    exit 0 if everything is installed
 #   scripts/deps.sh install  apt-get install what is missing
 # keepalived is installed without recommends: it recommends the real ipvsadm.
+# prometheus brings promtool (tests check the metrics endpoint with it);
+# its service is not started: policy-rc.d below.
 set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
-libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux netbase"
+libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux netbase
+jq prometheus"
 
 missing() {
 	for p in $PKGS; do
