@@ -135,7 +135,7 @@ struct xvs_svc_dests {
 /* ---- real servers ------------------------------------------------------ */
 
 #define XVS_DEST_F_AVAILABLE	0x0001	/* linked in its service (IPVS AVAILABLE) */
-#define XVS_DEST_F_OVERLOAD	0x0002
+/* OVERLOAD is a bit of svc_dests.overload, flipped by the datapath at bind/unbind. */
 
 /* dest_info value, indexed by dest id. Written by xvsd only. */
 struct xvs_dest {

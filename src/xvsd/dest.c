@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 
+#include "gc.h"
 #include "log.h"
 #include "sched_build.h"
 #include "svc.h"
@@ -95,6 +96,7 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 {
 	struct xvs_svc_dests sd;
 	struct xvsd_dest *d, *fresh = NULL;
+	struct xvs_dest_cnt cnt;
 	struct xvs_dest info;
 	struct xvsd_svc *s;
 	__u16 port;
@@ -131,9 +133,6 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	info.fwd = req->fwd;
 	info.weight = req->weight;
 	info.svc_id = s->id;
-	/* A resurrected server keeps OVERLOAD only as ip_vs_update_dest would. */
-	if (!req->u_threshold || req->u_threshold > info.u_threshold)
-		info.flags &= ~XVS_DEST_F_OVERLOAD;
 	info.flags |= XVS_DEST_F_AVAILABLE;
 	info.u_threshold = req->u_threshold;
 	info.l_threshold = req->l_threshold;
@@ -142,7 +141,11 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 		err = -errno;
 		goto err_free;
 	}
-	sched_list_add(&sd, d->id, info.weight, info.flags & XVS_DEST_F_OVERLOAD);
+	/* A resurrected server may still hold connections: the bind rule. */
+	state_dest_cnt(st, d->id, &cnt);
+	sched_list_add(&sd, d->id, info.weight,
+		       gc_overload(false, (__u32)(cnt.active + cnt.inactive + cnt.persist),
+				   info.u_threshold, info.l_threshold));
 	sched_dests_changed(&sd, s->cfg.sched);
 	err = state_write_list(st, s->id, &sd);
 	if (err) {
@@ -174,6 +177,7 @@ int dest_edit(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs
 	struct xvsd_dest *d;
 	struct xvsd_svc *s;
 	__u16 port;
+	bool over;
 	int err, i;
 
 	err = check_dest(st, id, req, &s, &port);
@@ -192,13 +196,15 @@ int dest_edit(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs
 	info = d->info;
 	info.fwd = req->fwd;
 	info.weight = req->weight;
+	/* ip_vs_update_dest: a lifted or raised upper threshold clears overload. */
+	over = (sd.overload >> i) & 1;
 	if (!req->u_threshold || req->u_threshold > info.u_threshold)
-		info.flags &= ~XVS_DEST_F_OVERLOAD;
+		over = false;
 	info.u_threshold = req->u_threshold;
 	info.l_threshold = req->l_threshold;
 	if (bpf_map_update_elem(st->maps.dest_info, &d->id, &info, BPF_ANY))
 		return -errno;
-	sched_list_set(&sd, i, info.weight, info.flags & XVS_DEST_F_OVERLOAD);
+	sched_list_set(&sd, i, info.weight, over);
 	sched_dests_changed(&sd, s->cfg.sched);
 	err = state_write_list(st, s->id, &sd);
 	if (err) {
@@ -244,7 +250,7 @@ int dest_del(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 			return err;
 	}
 	info = d->info;
-	info.flags &= ~(XVS_DEST_F_AVAILABLE | XVS_DEST_F_OVERLOAD);
+	info.flags &= ~XVS_DEST_F_AVAILABLE;
 	if (bpf_map_update_elem(st->maps.dest_info, &d->id, &info, BPF_ANY))
 		pr_warn("remove server id %u: %s", d->id, strerror(errno));
 	d->info = info;

@@ -90,7 +90,11 @@ bool gc_overload(bool overloaded, __u32 total, __u32 u_threshold, __u32 l_thresh
 	return false;
 }
 
-/* Move OVERLOAD of each linked server to what its counts say now. */
+/*
+ * Move each linked server's overload bit to what its counts say now. The
+ * datapath applies the rule at every bind and unbind; this catches what no
+ * connection event will, e.g. thresholds edited on an idle server.
+ */
 static int thresholds(struct xvsd *st, struct gc_result *res)
 {
 	__u32 sid, i;
@@ -112,7 +116,8 @@ static int thresholds(struct xvsd *st, struct gc_result *res)
 
 			if (!d)
 				continue;
-			was = d->info.flags & XVS_DEST_F_OVERLOAD;
+			/* The datapath's bit is the truth: it flips it at bind/unbind. */
+			was = (sd.overload >> i) & 1;
 			if (!was && !d->info.u_threshold)
 				continue;
 			state_dest_cnt(st, d->id, &c);
@@ -120,9 +125,6 @@ static int thresholds(struct xvsd *st, struct gc_result *res)
 					  d->info.u_threshold, d->info.l_threshold);
 			if (now == was)
 				continue;
-			d->info.flags ^= XVS_DEST_F_OVERLOAD;
-			if (bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY))
-				pr_warn("server id %u overload flag: %s", d->id, strerror(errno));
 			sched_list_set(&sd, i, sd.weight[i], now);
 			dirty = true;
 			res->overload_changes++;

@@ -195,7 +195,7 @@ static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 
 		if (!d)
 			continue;
-		d->info.flags &= ~(XVS_DEST_F_AVAILABLE | XVS_DEST_F_OVERLOAD);
+		d->info.flags &= ~XVS_DEST_F_AVAILABLE;
 		if (bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY))
 			pr_warn("remove server id %u: %s", d->id, strerror(errno));
 		d->trashed = true;

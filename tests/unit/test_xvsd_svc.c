@@ -28,6 +28,7 @@
 #include "xvs.skel.h"
 #include "ctl_io.h"
 #include "xvsd/ctl.h"
+#include "xvsd/gc.h"
 #include "xvsd/list.h"
 #include "xvsd/sched_build.h"
 #include "xvsd/svc.h"
@@ -427,6 +428,54 @@ static void test_walkthrough_maps(void **state)
 	}
 }
 
+/*
+ * The overload bit belongs to the datapath (it flips it at bind/unbind):
+ * xvsd's edits keep it, except where ip_vs_update_dest clears it (upper
+ * threshold lifted or raised), and its sweeper clears it only by the rule.
+ */
+static void test_overload_bit_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "wlc");
+	struct xvs_ctl_dest d = dest_req("10.0.0.2", 80, 1);
+	struct xvs_dest_cnt busy = { .active = 2 };
+	struct xvs_svc_dests sd;
+	struct gc_result res;
+	__u32 id;
+
+	NEED_ROOT(f);
+	d.u_threshold = 2;
+	assert_int_equal(svc_add(&f->st, &s), 0);
+	assert_int_equal(dest_add(&f->st, &s.id, &d), 0);
+	id = svc_id_of(f, "192.168.1.200", 80);
+	read_list(f, id, &sd);
+	/* What the datapath does at the 2nd bind. */
+	assert_int_equal(bpf_map_update_elem(f->st.maps.dest_cnt, &sd.dest[0], &busy, BPF_ANY), 0);
+	sd.overload = 1;
+	assert_int_equal(state_write_list(&f->st, id, &sd), 0);
+
+	/* -e -w 3, same threshold: still overloaded; the sweeper agrees. */
+	d.weight = 3;
+	assert_int_equal(dest_edit(&f->st, &s.id, &d), 0);
+	read_list(f, id, &sd);
+	assert_int_equal(sd.overload, 1);
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(gc_sweep(&f->st, &res), 0);
+	read_list(f, id, &sd);
+	assert_int_equal(sd.overload, 1);
+	/* -e -x 5: a raised upper threshold clears it (ip_vs_update_dest). */
+	d.u_threshold = 5;
+	assert_int_equal(dest_edit(&f->st, &s.id, &d), 0);
+	read_list(f, id, &sd);
+	assert_int_equal(sd.overload, 0);
+	/* Back to -x 2 with 2 connections: the sweeper sets it by the rule. */
+	d.u_threshold = 2;
+	assert_int_equal(dest_edit(&f->st, &s.id, &d), 0);
+	assert_int_equal(gc_sweep(&f->st, &res), 0);
+	read_list(f, id, &sd);
+	assert_int_equal(sd.overload, 1);
+}
+
 static void put_stats(struct fixture *f, int fd, __u32 id, __u64 conns)
 {
 	struct xvs_stats *pc = calloc(f->st.maps.nr_cpus, sizeof(*pc));
@@ -712,6 +761,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_refused_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walkthrough_maps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overload_bit_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trash_and_resurrect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_del_svc_and_resurrect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adopt_after_restart, setup, teardown),
