@@ -112,6 +112,11 @@ uninstall:
 	for m in $(notdir $(wildcard man/*.5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 	for u in $(notdir $(wildcard systemd/*.service)); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
 
+# A Debian package of what `install` installs (packaging/mkdeb.sh, docs/ops.md).
+.PHONY: deb
+deb: all
+	packaging/mkdeb.sh
+
 clean:
 	rm -rf $(BUILD)
 

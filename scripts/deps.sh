@@ -5,12 +5,12 @@
 #   scripts/deps.sh install  apt-get install what is missing
 # keepalived is installed without recommends: it recommends the real ipvsadm.
 # prometheus brings promtool (tests check the metrics endpoint with it);
-# its service is not started: policy-rc.d below.
+# its service is not started: policy-rc.d below. dpkg-dev: make deb.
 set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
 libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux netbase
-jq prometheus"
+jq prometheus dpkg-dev"
 
 missing() {
 	for p in $PKGS; do
