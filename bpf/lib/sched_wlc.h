@@ -3,7 +3,8 @@
  * IPVS weighted least-connection: overhead = active * 256 + inactive; the
  * first usable dest in list order is the seed, a later one wins only if
  * strictly less loaded by cross-multiplication (loh * w_d > doh * w_least,
- * 64-bit), so ties go to the earlier dest. No shared state: no lock.
+ * 64-bit), so ties go to the earlier dest. No shared state: no lock. sed
+ * (sched_sed.h) is the same walk with its own overhead.
  */
 #ifndef XVS_SCHED_WLC_H
 #define XVS_SCHED_WLC_H
@@ -38,10 +39,21 @@ static __always_inline void sched_wlc_begin(struct sched_wlc_run *r,
 	r->loh = 0;
 }
 
-/* Look at entry @i; returns 1 past the end of the list. */
-static __always_inline int sched_wlc_step(__u32 i, struct sched_wlc_run *r)
+/* sed/nq overhead of one dest: active + 1 (inactive ignored). */
+static __always_inline __s64 sched_sed_overhead(const struct xvs_dest_cnt *c)
+{
+	return (c ? (__s64)c->active : 0) + 1;
+}
+
+/*
+ * Look at entry @i with wlc's rule, using sed's overhead when @sed; returns
+ * 1 past the end of the list.
+ */
+static __always_inline int sched_weighted_step(__u32 i, struct sched_wlc_run *r,
+					       int sed)
 {
 	const struct xvs_svc_dests *sd = r->sd;
+	const struct xvs_dest_cnt *c;
 	__s64 doh;
 
 	if (i >= r->n || i >= XVS_MAX_RS)
@@ -50,8 +62,8 @@ static __always_inline int sched_wlc_step(__u32 i, struct sched_wlc_run *r)
 		return 0;
 	if (r->least < 0 && sd->weight[i] <= 0)
 		return 0;
-	doh = sched_overhead(xvs_array_elem(r->cnt, sd->dest[i],
-					    struct xvs_dest_cnt));
+	c = xvs_array_elem(r->cnt, sd->dest[i], struct xvs_dest_cnt);
+	doh = sed ? sched_sed_overhead(c) : sched_overhead(c);
 	if (r->least < 0 ||
 	    r->loh * sd->weight[i] > doh * sd->weight[r->least & (XVS_MAX_RS - 1)]) {
 		r->least = i;
@@ -60,21 +72,32 @@ static __always_inline int sched_wlc_step(__u32 i, struct sched_wlc_run *r)
 	return 0;
 }
 
+static __always_inline int sched_wlc_step(__u32 i, struct sched_wlc_run *r)
+{
+	return sched_weighted_step(i, r, 0);
+}
+
 /*
- * Whole pick with a plain loop (host). Returns the picked index into
- * @sd->dest[] or -1.
+ * Whole pick with a plain loop (host), wlc's or sed's (@sed). Returns the
+ * picked index into @sd->dest[] or -1.
  */
-static __always_inline int sched_wlc_pick(const struct xvs_svc_dests *sd,
-					  void *cnt)
+static __always_inline int sched_weighted_pick(const struct xvs_svc_dests *sd,
+					       void *cnt, int sed)
 {
 	struct sched_wlc_run r;
 	__u32 i;
 
 	sched_wlc_begin(&r, sd, cnt);
 	for (i = 0; i < XVS_MAX_RS; i++)
-		if (sched_wlc_step(i, &r))
+		if (sched_weighted_step(i, &r, sed))
 			break;
 	return r.least;
+}
+
+static __always_inline int sched_wlc_pick(const struct xvs_svc_dests *sd,
+					  void *cnt)
+{
+	return sched_weighted_pick(sd, cnt, 0);
 }
 
 #endif /* XVS_SCHED_WLC_H */
