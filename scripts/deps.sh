@@ -3,6 +3,8 @@
 # Build, test and demo dependencies, all from Debian 12 packages.
 #   scripts/deps.sh check    exit 0 if everything is installed
 #   scripts/deps.sh install  apt-get install what is missing
+#   scripts/deps.sh check|install bench   the same for `make bench`'s extra set
+#     (traffic tools, the peers it compares with, gnuplot): tests never need it
 # keepalived is installed without recommends: it recommends the real ipvsadm.
 # prometheus brings promtool (tests check the metrics endpoint with it);
 # its service is not started: policy-rc.d below. dpkg-dev: make deb.
@@ -11,6 +13,8 @@ set -eu
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
 libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux netbase
 jq prometheus dpkg-dev"
+BENCH_PKGS="wrk sockperf haproxy nftables conntrack gnuplot-nox"
+[ "${2:-}" = bench ] && PKGS=$BENCH_PKGS
 
 missing() {
 	for p in $PKGS; do

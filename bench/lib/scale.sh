@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Scale measurements: connection-table lookups and memory (xvslookup, no
+# traffic), and the control plane's time to apply, list and clear a large
+# configuration through a fresh xvsd in the director.
+
+BENCH_LOOKUP_SIZES="1000 100000 1000000 10000000"
+
+scale_lookups()
+{
+	local n out rc
+	for n in $BENCH_LOOKUP_SIZES; do
+		over_budget "lookups at $n entries" && return
+		out=$(timeout 30 "$XVS_BUILD/bench/xvslookup" "$n" 2>&1)
+		rc=$?
+		echo "xvslookup $n: $out" >>"$BENCH_LOG"
+		if [ $rc != 0 ]; then
+			echo "bench: lookups at $n entries: $out" >&2
+			continue
+		fi
+		record table lookup_ns "$n" 1 "$(sed -n 's/.*ns_lookup=\([0-9.]*\).*/\1/p' <<<"$out")"
+		record table lookup_mps "$n" 1 "$(sed -n 's/.*mlookups_s=\([0-9.]*\).*/\1/p' <<<"$out")"
+		record table bytes_conn "$n" 1 "$(sed -n 's/.*bytes_conn=\([0-9]*\).*/\1/p' <<<"$out")"
+		record table fill_s "$n" 1 "$(sed -n 's/.*fill_s=\([0-9.]*\).*/\1/p' <<<"$out")"
+	done
+}
+
+# An ipvsadm-restore file of $1 TCP services with $2 masqueraded servers each.
+scale_rules()
+{
+	awk -v s="$1" -v d="$2" -v vip="$VIP" 'BEGIN {
+		for (i = 0; i < s; i++) {
+			printf "-A -t %s:%d -s rr\n", vip, 1000 + i
+			for (j = 0; j < d; j++)
+				printf "-a -t %s:%d -r 10.0.%d.%d:80 -m -w 1\n",
+					vip, 1000 + i, int(j / 250), 2 + j % 250
+		}
+	}'
+}
+
+# Seconds a command takes.
+scale_time()
+{
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@" || return 1
+	t1=$(date +%s.%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# XVS_MAX_SVC and XVS_MAX_DEST (include/xvs/abi.h) bound what one xvsd holds:
+# 1023 services, 8191 real servers in all, 64 per service. The issue's
+# 10k services x 100 servers is 1M servers; these shapes are the largest
+# the limits allow, one wide and one deep.
+scale_control()
+{
+	local shape s d f r t lines want
+	for shape in 1023x8 127x64; do
+		over_budget "control plane $shape" && return
+		# A fresh xvsd per shape: nothing left from the previous one.
+		bench_xvsd_start >>"$BENCH_LOG" 2>&1 || { echo "bench: xvsd did not start" >&2; return; }
+		s=${shape%x*}
+		d=${shape#*x}
+		f=$TOPO_TMP/rules-$shape
+		scale_rules "$s" "$d" >"$f"
+		want=$((3 + s * (d + 1)))
+		for ((r = 1; r <= BENCH_RUNS; r++)); do
+			t=$(scale_time xvsadm -R <"$f" 2>>"$BENCH_LOG") ||
+				{ echo "bench: restore of $shape failed, see $BENCH_LOG" >&2; break; }
+			record control apply "$shape" $r "$t"
+			t=$(scale_time sh -c 'xvsadm -L -n >"$1"' _ "$TOPO_TMP/list") &&
+			lines=$(wc -l <"$TOPO_TMP/list") &&
+			if [ "$lines" = "$want" ]; then
+				record control list "$shape" $r "$t"
+			else
+				echo "bench: listing of $shape has $lines lines, want $want" >&2
+			fi
+			t=$(scale_time xvsadm -C) && record control clear "$shape" $r "$t"
+		done
+		bench_xvs_down >>"$BENCH_LOG" 2>&1
+	done
+}
