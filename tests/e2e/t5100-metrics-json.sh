@@ -40,27 +40,10 @@ sample()
 
 SVC_L='protocol="TCP",vip="192.168.1.200",port="80"'
 
-# Stop xvsd itself, by its pid file: topo_xvsd_stop signals the PID that
-# `on ... &` recorded, bash's subshell around `ip netns exec`, not xvsd.
+# Stop xvsd and check that nothing answers any more.
 xvsd_stop()
 {
-	local pid
-	pid=$(cat "$TOPO_RUN/xvsd.pid" 2>/dev/null) && [ -n "$pid" ] &&
-		kill "$pid" 2>/dev/null && wait_until 5 eval "! kill -0 $pid 2>/dev/null"
-	topo_xvsd_stop
-	! topo_xvsd_up
-}
-trap 'xvsd_stop >/dev/null 2>&1; test_cleanup' EXIT
-
-# Like topo_bg, but BG_PID is the command's own PID (ip netns exec execs it),
-# so killing it stops the command.
-bg_in()
-{
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@" &
-	BG_PID=$!
-	TOPO_PIDS+=("$BG_PID")
+	topo_xvsd_stop && ! topo_xvsd_up
 }
 
 test_setup XVSD 'setup: seed topology, nginx, xvsd without --metrics, the seed rules' '
@@ -221,7 +204,7 @@ test_expect_success 'HEAD, 404, 405 and 400 answers' '
 '
 
 test_expect_success 'a client that never finishes its request does not hold up scrapes' '
-	bg_in "$NS_CLI" bash -c "exec 3<>/dev/tcp/${MADDR%:*}/${MADDR#*:} &&
+	topo_bg "$NS_CLI" bash -c "exec 3<>/dev/tcp/${MADDR%:*}/${MADDR#*:} &&
 		printf \"GET /metr\" >&3 && sleep 8" &&
 	sleep 0.3 &&
 	start=$(date +%s%N) &&
@@ -238,7 +221,7 @@ test_expect_success 'xvsd keeps forwarding and answering while scraped' '
 
 test_expect_success 'a taken metrics port fails the start with a clear message; forwarding goes on' '
 	xvsd_stop &&
-	bg_in "$NS_DIR" "$TOOLS/tcp_sink" 9100 &&
+	topo_bg "$NS_DIR" "$TOOLS/tcp_sink" 9100 &&
 	sink=$BG_PID &&
 	wait_until 5 eval "on \"$NS_DIR\" ss -Hltn | grep -q :9100" &&
 	! on "$NS_DIR" "$XVS_BUILD/xvsd" -n -i eth0,eth1 --socket "$XVS_SOCKET" \
