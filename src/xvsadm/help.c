@@ -90,6 +90,7 @@ void help_usage(FILE *f, const char *prog)
 		"  --stats                             output of statistics information\n"
 		"  --rate                              output of rate information\n"
 		"  --exact                             expand numbers (display exact values)\n"
+		"  --json         -j                   listings as JSON (xvs)\n"
 		"  --thresholds                        output of thresholds information\n"
 		"  --persistent-conn                   output of persistent connection info\n"
 		"  --tun-info                          output of tunnel information\n"
