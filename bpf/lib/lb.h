@@ -120,6 +120,9 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 	__u16 dport;
 	int created, v;
 
+	/* A VIP of a VRRP instance that is not MASTER here: not ours to serve. */
+	if (svc->flags & XVS_SVC_F_STANDBY)
+		return ctx_pass(c);
 	/* IPVS creates connections only on SYN (without RST), or any UDP. */
 	if (p->proto == IPPROTO_TCP &&
 	    (!(p->tcp_flags & XVS_TCP_SYN) || (p->tcp_flags & XVS_TCP_RST)))

@@ -34,6 +34,14 @@
 #define XVS_SVC_F_SCHED2	0x0010
 #define XVS_SVC_F_SCHED3	0x0020
 
+/*
+ * xvs-private service flags, above the kernel's range; never shown by
+ * listings. STANDBY: the VRRP instance owning the VIP is not MASTER here
+ * (docs/ha.md): the datapath schedules no new connection for the service,
+ * known connections go on.
+ */
+#define XVS_SVC_F_STANDBY	0x10000
+
 /* IPVS forwarding methods (the kernel's IP_VS_CONN_F_FWD_MASK values). */
 enum xvs_fwd {
 	XVS_FWD_MASQ = 0,

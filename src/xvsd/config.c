@@ -175,6 +175,24 @@ int conf_set_metrics(struct xvsd_conf *c, const char *v, char *err, size_t errle
 	return 0;
 }
 
+int conf_set_vrrp_fifo(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = vrrp_conf_set_fifo(&c->vrrp, v, err, errlen);
+
+	if (!ret)
+		c->set |= CONF_VRRP_FIFO;
+	return ret;
+}
+
+int conf_add_vrrp_instance(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = vrrp_conf_add_instance(&c->vrrp, v, err, errlen);
+
+	if (!ret)
+		c->set |= CONF_VRRP_INST;
+	return ret;
+}
+
 struct conf_key {
 	const char *name;
 	unsigned int bit;
@@ -189,7 +207,12 @@ static const struct conf_key conf_keys[] = {
 	{ "pin_dir", CONF_PIN_DIR, conf_set_pin_dir },
 	{ "log", CONF_LOG, conf_set_log },
 	{ "metrics", CONF_METRICS, conf_set_metrics },
+	{ "vrrp_notify_fifo", CONF_VRRP_FIFO, conf_set_vrrp_fifo },
+	{ "vrrp_instance", CONF_VRRP_INST, conf_add_vrrp_instance },
 };
+
+/* Keys that may be given on several lines, adding up. */
+#define CONF_MULTI (CONF_IFACES | CONF_VRRP_INST)
 
 static char *trim(char *s)
 {
@@ -223,7 +246,7 @@ static int parse_line(struct xvsd_conf *c, unsigned int *seen, char *line, char 
 		if (!*val)
 			return fail(msg, msglen, "no value for '%s'", key);
 		/* interfaces may be spread over several lines; the rest once. */
-		if ((*seen & k->bit) && k->bit != CONF_IFACES)
+		if ((*seen & k->bit) && !(k->bit & CONF_MULTI))
 			return fail(msg, msglen, "'%s' given twice", key);
 		*seen |= k->bit;
 		return k->set(c, val, msg, msglen);
@@ -329,6 +352,12 @@ void conf_merge(struct xvsd_conf *dst, const struct xvsd_conf *src)
 	if (src->set & CONF_METRICS) {
 		dst->metrics = src->metrics;
 		dst->metrics_len = src->metrics_len;
+	}
+	if (src->set & CONF_VRRP_FIFO)
+		strcpy(dst->vrrp.fifo, src->vrrp.fifo);
+	if (src->set & CONF_VRRP_INST) {
+		dst->vrrp.ninst = src->vrrp.ninst;
+		memcpy(dst->vrrp.inst, src->vrrp.inst, sizeof(dst->vrrp.inst));
 	}
 	dst->set |= src->set;
 }

@@ -14,6 +14,8 @@
 #include <sys/un.h>
 #include <linux/types.h>
 
+#include "vrrp_conf.h"
+
 #define XVSD_CONF_FILE		"/etc/xvs/xvsd.conf"
 #define XVSD_PIN_DIR		"/sys/fs/bpf/xvs"
 #define XVSD_MAX_IFACES		32
@@ -33,6 +35,8 @@ enum {
 	CONF_PIN_DIR = 1 << 4,
 	CONF_LOG = 1 << 5,
 	CONF_METRICS = 1 << 6,
+	CONF_VRRP_FIFO = 1 << 7,
+	CONF_VRRP_INST = 1 << 8,
 };
 
 struct xvsd_conf {
@@ -46,6 +50,7 @@ struct xvsd_conf {
 	bool log_syslog;
 	struct sockaddr_storage metrics;	/* Prometheus endpoint (metrics.h) */
 	socklen_t metrics_len;			/* 0: off, the default */
+	struct vrrp_conf vrrp;			/* following keepalived (docs/ha.md) */
 };
 
 /* Defaults: no interface, xdp, XVS_CONN_DEFAULT, the default socket and pin dir. */
@@ -62,6 +67,8 @@ int conf_set_socket(struct xvsd_conf *c, const char *v, char *err, size_t errlen
 int conf_set_pin_dir(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_log(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_metrics(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_vrrp_fifo(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_add_vrrp_instance(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 
 /*
  * Parse a config file into c (only the keys it names are set). A missing file

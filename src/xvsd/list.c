@@ -82,7 +82,7 @@ static int put_service(struct xvsd *st, struct xvsd_svc *s, FILE *f)
 	out.id.addr[0] = s->key.addr;
 	out.id.port = s->key.port;
 	snprintf(out.sched, sizeof(out.sched), "%s", sched_name(s->cfg.sched));
-	out.flags = s->cfg.flags;
+	out.flags = s->cfg.flags & ~XVS_SVC_F_STANDBY;
 	out.timeout = s->cfg.timeout;
 	out.netmask = s->cfg.netmask;
 	out.num_dests = n;

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "health.h"
 #include "hostcheck.h"
 #include "loader.h"
 #include "neigh.h"
@@ -22,6 +23,7 @@
 #include "run.h"
 #include "state.h"
 #include "version.h"
+#include "vrrp.h"
 
 struct cli {
 	struct xvsd_conf conf;	/* what the command line set */
@@ -29,6 +31,7 @@ struct cli {
 	bool conf_given;
 	bool foreground;
 	bool cleanup;
+	bool check;
 	bool debug;
 };
 
@@ -39,6 +42,9 @@ enum {
 	OPT_CONN_MAX,
 	OPT_CLEANUP,
 	OPT_METRICS,
+	OPT_VRRP_FIFO,
+	OPT_VRRP_INSTANCE,
+	OPT_CHECK,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +57,9 @@ static const struct option long_opts[] = {
 	{ "conn-max", required_argument, NULL, OPT_CONN_MAX },
 	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "vrrp-fifo", required_argument, NULL, OPT_VRRP_FIFO },
+	{ "vrrp-instance", required_argument, NULL, OPT_VRRP_INSTANCE },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "log-syslog", no_argument, NULL, 'l' },
 	{ "debug", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
@@ -63,6 +72,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: xvsd [OPTIONS]\n"
 		"       xvsd --cleanup [--pin-dir PATH] [--socket PATH]\n"
+		"       xvsd --check [--socket PATH]\n"
 		"XDP/tc LVS-NAT director daemon: loads the datapath, serves xvsadm/ipvsadm.\n"
 		"\n"
 		"  -i, --interface IF[,IF...]  attach to these interfaces (repeatable)\n"
@@ -76,6 +86,11 @@ static void usage(FILE *f)
 		"      --cleanup               detach the datapath, remove pins, exit\n"
 		"      --metrics ADDR:PORT     serve Prometheus metrics at http://ADDR:PORT/metrics\n"
 		"                              (also [ADDR6]:PORT, :PORT; default off)\n"
+		"      --vrrp-fifo PATH        follow keepalived's vrrp_notify_fifo: serve a VIP\n"
+		"                              only while its VRRP instance is MASTER\n"
+		"      --vrrp-instance NAME=ADDR[,ADDR...]  the VIPs of a VRRP instance (repeatable)\n"
+		"      --check                 exit 0 if the xvsd on the socket answers within 1 s\n"
+		"                              (a keepalived vrrp_script)\n"
 		"  -l, --log-syslog            log to syslog (default: stderr)\n"
 		"  -D, --debug                 log debug messages\n"
 		"  -h, --help                  this text\n"
@@ -131,6 +146,15 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_METRICS:
 			ret = conf_set_metrics(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case OPT_VRRP_FIFO:
+			ret = conf_set_vrrp_fifo(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case OPT_VRRP_INSTANCE:
+			ret = conf_add_vrrp_instance(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case OPT_CHECK:
+			cli->check = true;
 			break;
 		case 'l':
 			cli->conf.log_syslog = true;
@@ -227,6 +251,15 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c)
 	err = loader_attach(&ld, c);
 	if (err)
 		goto out_close;
+	if (c->vrrp.fifo[0]) {
+		st->vrrp = vrrp_new(&c->vrrp);
+		if (!st->vrrp) {
+			err = -errno;
+			goto out_close;
+		}
+		if (!c->vrrp.ninst)
+			pr_warn("VRRP: no vrrp_instance names a VIP: every service is served");
+	}
 	err = mapset_from_skel(&maps, ld.skel);
 	if (!err)
 		err = state_adopt(st, &maps);
@@ -276,6 +309,7 @@ out_sock:
 out_state:
 	state_free(st);
 out_close:
+	vrrp_free(st->vrrp);
 	loader_close(&ld);
 out_free:
 	free(st);
@@ -305,6 +339,13 @@ int main(int argc, char **argv)
 		return 1;
 	if (cli.cleanup)
 		return do_cleanup(&conf) ? 1 : 0;
+	if (cli.check) {
+		ret = health_check(conf.socket, HEALTH_TIMEOUT_MS);
+		if (ret)
+			fprintf(stderr, "xvsd: no xvsd answers on %s: %s\n", conf.socket,
+				strerror(-ret));
+		return ret ? 1 : 0;
+	}
 	if (hostcheck_ifaces(&conf) || hostcheck_forwarding(&conf))
 		return 1;
 	return do_run(&cli, &conf) ? 1 : 0;

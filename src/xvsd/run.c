@@ -18,6 +18,7 @@
 #include "rates.h"
 #include "run.h"
 #include "version.h"
+#include "vrrp.h"
 
 static void on_sweep(struct loop *l, int fd, uint32_t events, void *data)
 {
@@ -99,6 +100,8 @@ int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 		on_neigh(l, -1, 0, nb);
 		err = loop_add_timer(l, NEIGH_TICK_MS, on_neigh, nb);
 	}
+	if (!err && st->vrrp)
+		err = vrrp_serve(st->vrrp, l, st);
 	if (!err)
 		err = ctl_serve(l, listen_fd, st);
 	if (!err && metrics_fd >= 0) {

@@ -17,6 +17,8 @@
 #include "estimator.h"
 #include "mapset.h"
 
+struct vrrp;
+
 struct xvsd_svc {
 	__u32 id;
 	struct xvs_svc_key key;
@@ -43,6 +45,7 @@ struct xvsd {
 	struct est est_total;
 	__u32 conn_count;	/* XVS_DIR_IN entries at the last sweep */
 	__u64 gc_expired;	/* connections expired by the sweeper, total */
+	struct vrrp *vrrp;	/* VRRP follower (vrrp.h); NULL: serve every service */
 };
 
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */

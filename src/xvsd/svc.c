@@ -14,6 +14,7 @@
 #include "log.h"
 #include "sched_build.h"
 #include "svc.h"
+#include "vrrp.h"
 
 #define SVC_KNOWN_FLAGS                                                                    \
 	(XVS_SVC_F_PERSISTENT | XVS_SVC_F_HASHED | XVS_SVC_F_ONEPACKET | XVS_SVC_F_SCHED1 | \
@@ -103,6 +104,8 @@ int svc_add(struct xvsd *st, const struct xvs_ctl_svc *req)
 	err = check_sched(req, &cfg);
 	if (err)
 		return err;
+	if (vrrp_standby(st->vrrp, key.addr))
+		cfg.flags |= XVS_SVC_F_STANDBY;
 	cfg.id = alloc_svc_id(st);
 	if (!cfg.id)
 		return -ENOMEM;
@@ -150,6 +153,7 @@ int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req)
 	if (err)
 		return err;
 	cfg.id = s->id;
+	cfg.flags |= s->cfg.flags & XVS_SVC_F_STANDBY;
 
 	/* Another scheduler starts from its initial state; the same keeps its own. */
 	if (cfg.sched != s->cfg.sched) {

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What xvsd needs to follow keepalived's VRRP (docs/ha.md): the notify FIFO
+ * keepalived writes state changes to, and which VIPs each VRRP instance
+ * holds. Set from xvsd.conf (vrrp_notify_fifo, vrrp_instance) or the command
+ * line (--vrrp-fifo, --vrrp-instance); no FIFO means every service is served.
+ */
+#ifndef XVSD_VRRP_CONF_H
+#define XVSD_VRRP_CONF_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#define VRRP_MAX_INST		64
+#define VRRP_MAX_ADDRS		32	/* addresses of one instance we follow */
+#define VRRP_NAME_LEN		64
+
+struct vrrp_inst_conf {
+	char name[VRRP_NAME_LEN];
+	int naddrs;
+	__u32 addrs[VRRP_MAX_ADDRS];	/* network order */
+};
+
+struct vrrp_conf {
+	char fifo[PATH_MAX];		/* "": not following keepalived */
+	int ninst;
+	struct vrrp_inst_conf inst[VRRP_MAX_INST];
+};
+
+/* An absolute path. Returns 0 or -EINVAL with a message in err. */
+int vrrp_conf_set_fifo(struct vrrp_conf *v, const char *path, char *err, size_t errlen);
+
+/*
+ * "NAME ADDR[ ADDR...]" (also NAME=ADDR,ADDR): the IPv4 addresses of the
+ * instance's virtual_ipaddress block, a /prefix allowed and ignored. A name
+ * given again adds its addresses. Returns 0 or -EINVAL, nothing changed.
+ */
+int vrrp_conf_add_instance(struct vrrp_conf *v, const char *spec, char *err, size_t errlen);
+
+#endif /* XVSD_VRRP_CONF_H */
