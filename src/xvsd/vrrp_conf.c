@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaconf/kaconf.h"
 #include "vrrp_conf.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -119,6 +120,39 @@ int vrrp_conf_add_instance(struct vrrp_conf *v, const char *spec, char *err, siz
 	}
 	if (!added)
 		return fail(err, errlen, "vrrp_instance %s: no address", in->name);
+	*v = tmp;
+	return 0;
+}
+
+int vrrp_conf_from_kaconf(struct vrrp_conf *v, const struct ka_conf *k, char *err,
+			  size_t errlen)
+{
+	const char *fifo = k->global.vrrp_notify_fifo ? k->global.vrrp_notify_fifo :
+							k->global.notify_fifo;
+	struct vrrp_conf tmp = *v;
+	const struct ka_vrrp *in;
+	int ret;
+
+	if (!tmp.fifo[0] && fifo) {
+		ret = vrrp_conf_set_fifo(&tmp, fifo, err, errlen);
+		if (ret)
+			return ret;
+	}
+	for (in = k->vrrp; in; in = in->next) {
+		const struct ka_vip *vip;
+		char spec[VRRP_NAME_LEN + 20];
+
+		for (vip = in->vips; vip; vip = vip->next) {
+			if (vip->af != AF_INET)
+				continue;
+			snprintf(spec, sizeof(spec), "%s ", in->name);
+			inet_ntop(AF_INET, &vip->addr[0], spec + strlen(spec),
+				  sizeof(spec) - strlen(spec));
+			ret = vrrp_conf_add_instance(&tmp, spec, err, errlen);
+			if (ret)
+				return ret;
+		}
+	}
 	*v = tmp;
 	return 0;
 }

@@ -38,4 +38,16 @@ int vrrp_conf_set_fifo(struct vrrp_conf *v, const char *path, char *err, size_t 
  */
 int vrrp_conf_add_instance(struct vrrp_conf *v, const char *spec, char *err, size_t errlen);
 
+struct ka_conf;
+
+/*
+ * Take what v does not set yet from a keepalived.conf model (kaconf.h):
+ * the FIFO from global_defs (vrrp_notify_fifo, else notify_fifo, which
+ * carries the same INSTANCE lines) when v names none, and every
+ * vrrp_instance with its IPv4 virtual_ipaddress entries (IPv6 ones are
+ * skipped: xvs serves IPv4 only). Returns 0 or -EINVAL, v unchanged.
+ */
+int vrrp_conf_from_kaconf(struct vrrp_conf *v, const struct ka_conf *k, char *err,
+			  size_t errlen);
+
 #endif /* XVSD_VRRP_CONF_H */

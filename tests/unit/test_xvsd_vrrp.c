@@ -28,6 +28,7 @@
 
 #include "xvs.skel.h"
 #include "xvsd/config.h"
+#include "xvsd/kaconf/kaconf.h"
 #include "xvsd/loop.h"
 #include "xvsd/svc.h"
 #include "xvsd/vrrp.h"
@@ -138,6 +139,68 @@ static void test_conf_file(void **state)
 	assert_string_equal(err, "t.conf:1: vrrp_instance VI_1: invalid IPv4 address 'x'");
 	assert_int_equal(c.vrrp.ninst, 0);
 	assert_string_equal(c.vrrp.fifo, "");
+}
+
+/* From keepalived.conf: the FIFO and the IPv4 VIPs of every instance. */
+static void test_conf_kaconf(void **state)
+{
+	static const char text[] =
+		"global_defs {\n"
+		"   router_id LVS_MASTER\n"
+		"   notify_fifo /run/ka-all.fifo\n"
+		"   vrrp_notify_fifo /run/ka-vrrp.fifo\n"
+		"}\n"
+		"vrrp_sync_group VG_1 {\n"
+		"    group {\n"
+		"        VI_1\n"
+		"        VI_GW\n"
+		"    }\n"
+		"}\n"
+		"vrrp_instance VI_1 {\n"
+		"    state MASTER\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    priority 100\n"
+		"    virtual_ipaddress {\n"
+		"        192.168.1.200\n"
+		"        192.168.1.201/32 dev eth0 label eth0:1\n"
+		"        fd00::200\n"
+		"    }\n"
+		"}\n"
+		"vrrp_instance VI_GW {\n"
+		"    state MASTER\n"
+		"    interface eth1\n"
+		"    virtual_router_id 52\n"
+		"    priority 100\n"
+		"    virtual_ipaddress {\n"
+		"        10.0.0.1/24\n"
+		"    }\n"
+		"}\n";
+	struct ka_conf *k;
+	struct vrrp_conf v;
+	char err[256];
+	__u32 a;
+
+	(void)state;
+	k = kaconf_parse("keepalived.conf", text, err, sizeof(err));
+	assert_non_null(k);
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(vrrp_conf_from_kaconf(&v, k, err, sizeof(err)), 0);
+	assert_string_equal(v.fifo, "/run/ka-vrrp.fifo");
+	assert_int_equal(v.ninst, 2);
+	assert_string_equal(v.inst[0].name, "VI_1");
+	assert_int_equal(v.inst[0].naddrs, 2);
+	inet_pton(AF_INET, "192.168.1.201", &a);
+	assert_int_equal(v.inst[0].addrs[1], a);
+	assert_string_equal(v.inst[1].name, "VI_GW");
+	inet_pton(AF_INET, "10.0.0.1", &a);
+	assert_int_equal(v.inst[1].addrs[0], a);
+	/* A FIFO named in xvsd.conf or on the command line wins. */
+	memset(&v, 0, sizeof(v));
+	strcpy(v.fifo, "/run/mine.fifo");
+	assert_int_equal(vrrp_conf_from_kaconf(&v, k, err, sizeof(err)), 0);
+	assert_string_equal(v.fifo, "/run/mine.fifo");
+	kaconf_free(k);
 }
 
 /* ---- the follower on real maps ---------------------------------------- */
@@ -378,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_parse_line),
 		cmocka_unit_test(test_conf_instances),
 		cmocka_unit_test(test_conf_file),
+		cmocka_unit_test(test_conf_kaconf),
 		cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
 	};
 
