@@ -117,6 +117,8 @@ void vrrp_free(struct vrrp *v)
 {
 	if (!v)
 		return;
+	/* The loop is gone (it owned our timer and fd handler): close only. */
+	v->l = NULL;
 	fifo_close(v);
 	free(v);
 }

@@ -41,6 +41,7 @@ int vrrp_parse_line(const char *line, char *name, size_t namelen, enum vrrp_stat
 
 /* A follower of conf (copied); NULL with errno set. Nothing is opened yet. */
 struct vrrp *vrrp_new(const struct vrrp_conf *conf);
+/* Free a follower whose loop was freed already (or that never served). */
 void vrrp_free(struct vrrp *v);
 
 /*

@@ -259,9 +259,8 @@ static int teardown(void **state)
 
 	if (!f)
 		return 0;
-	vrrp_free(f->st.vrrp);
-	f->st.vrrp = NULL;
 	loop_free(f->l);
+	vrrp_free(f->st.vrrp);
 	state_free(&f->st);
 	xvs__destroy(f->skel);
 	unlink(f->fifo);
@@ -424,7 +423,11 @@ static void test_follow(void **state)
 	assert_false(standby(f, "192.168.1.200", 80));
 
 	/* xvsd restarts: keepalived says nothing new, the flags tell the state. */
+	loop_free(f->l);
 	vrrp_free(f->st.vrrp);
+	f->l = loop_new();
+	assert_non_null(f->l);
+	assert_int_equal(loop_add_timer(f->l, 100, stop_loop, NULL), 0);
 	f->st.vrrp = follower(f);
 	assert_int_equal(vrrp_serve(f->st.vrrp, f->l, &f->st), 0);
 	assert_int_equal(vrrp_instance_state(f->st.vrrp, "VI_1"), VRRP_MASTER);
