@@ -2,7 +2,7 @@
 # bench/run.sh's plot. Inputs (-e): pps = "case med min max" x (1, 10k, 1M
 # flows) in Mpps; tcp = "case conn med min max  req med min max" in
 # thousands/s; out = the PNG. Bars are medians, whiskers min..max.
-set terminal pngcairo size 1200,500 font ",10"
+set terminal pngcairo size 1200,500 font ",10" noenhanced
 set output out
 set multiplot layout 1,2
 set style data histogram
@@ -10,7 +10,8 @@ set style histogram errorbars gap 2 lw 1
 set style fill solid 0.7 border -1
 set grid ytics
 set yrange [0:*]
-set key top right
+set offsets 0, 0, graph 0.15, 0
+set key top left
 set xtics rotate by -20
 set title "UDP 64 B through the director, one generator thread"
 set ylabel "Mpps (sunk at the real servers)"

@@ -13,7 +13,9 @@
 # traffic stays inside the namespaces; everything is removed on exit.
 #
 # Environment: BENCH_RUNS (default 3), BENCH_CASES (subset, space separated),
-# BENCH_SKIP_SCALE=1, BENCH_BUDGET.
+# BENCH_FLOWS, BENCH_SKIP_SCALE=1, BENCH_BUDGET, XVS_BUILD (the xvs build to
+# measure, default build/: point it at a build of a fixed commit while the
+# tree is being edited).
 
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -47,7 +49,7 @@ done
 for b in xvsd xvsadm; do
 	[ -x "$XVS_BUILD/$b" ] || die "build/$b missing: run make first"
 done
-make -s -C "$XVS_ROOT" -f bench/Makefile || die "cannot build the bench tools"
+make -s -C "$XVS_ROOT" -f bench/Makefile B="$XVS_BUILD/bench" || die "cannot build the bench tools"
 
 cleanup()
 {
