@@ -47,7 +47,7 @@ TOOLS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/tools/*.c))
 
 ALIASES := ipvsadm ipvsadm-save ipvsadm-restore
 
-.PHONY: all deps test demo bench install uninstall clean check-deps
+.PHONY: all deps test demo ha-demo bench install uninstall clean check-deps
 # Keep intermediate objects (test and tool .o files) so a rebuild is incremental.
 .SECONDARY:
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/xvsd $(BUILD)/xvsadm $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS)
@@ -93,6 +93,10 @@ demo: check-deps
 	$(MAKE) all
 	demo/lvs-nat-demo.sh
 
+ha-demo: check-deps
+	$(MAKE) all
+	demo/ha-demo.sh
+
 bench: check-deps
 	$(MAKE) all
 	bench/run.sh
@@ -104,6 +108,7 @@ install: all
 	for m in $(wildcard man/*.8); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 	for m in $(wildcard man/*.5); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for u in $(wildcard systemd/*.service); do install -D -m 0644 $$u $(DESTDIR)$(UNITDIR)/$$(basename $$u); done
+	for d in $(wildcard systemd/*.service.d/*.conf); do install -D -m 0644 $$d $(DESTDIR)$(UNITDIR)/$${d#systemd/}; done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/xvsd $(DESTDIR)$(SBINDIR)/xvsadm
@@ -111,6 +116,7 @@ uninstall:
 	for m in $(notdir $(wildcard man/*.8)); do rm -f $(DESTDIR)$(MANDIR)/man8/$$m; done
 	for m in $(notdir $(wildcard man/*.5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 	for u in $(notdir $(wildcard systemd/*.service)); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	for d in $(patsubst systemd/%,%,$(wildcard systemd/*.service.d/*.conf)); do rm -f $(DESTDIR)$(UNITDIR)/$$d; done
 
 # A Debian package of what `install` installs (packaging/mkdeb.sh, docs/ops.md).
 .PHONY: deb

@@ -12,7 +12,7 @@ set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
 libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux netbase
-jq prometheus dpkg-dev"
+jq prometheus dpkg-dev keepalived"
 BENCH_PKGS="wrk sockperf haproxy nftables conntrack gnuplot-nox"
 [ "${2:-}" = bench ] && PKGS=$BENCH_PKGS
 
