@@ -121,6 +121,8 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 		if (!fresh)
 			return -ENOMEM;
 		fresh->id = alloc_dest_id(st);
+		if (!fresh->id && state_trash_reclaim(st))
+			fresh->id = alloc_dest_id(st);
 		if (!fresh->id) {
 			free(fresh);
 			return -ENOMEM;

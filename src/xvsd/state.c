@@ -264,7 +264,8 @@ void state_free(struct xvsd *st)
 	st->nsvcs = 0;
 }
 
-int state_trash_gc(struct xvsd *st, __u64 now_ns)
+/* Free trashed servers idle for @min_age_ns that no connection references. */
+static int trash_free(struct xvsd *st, __u64 now_ns, __u64 min_age_ns)
 {
 	static const struct xvs_dest_cnt zero_cnt;
 	static const struct xvs_dest zero_info;
@@ -275,7 +276,7 @@ int state_trash_gc(struct xvsd *st, __u64 now_ns)
 		struct xvsd_dest *d = st->dests[id];
 		struct xvs_dest_cnt cnt;
 
-		if (!d || !d->trashed || now_ns - d->trashed_at < TRASH_PERIOD_NS)
+		if (!d || !d->trashed || now_ns - d->trashed_at < min_age_ns)
 			continue;
 		state_dest_cnt(st, id, &cnt);
 		if (cnt.active || cnt.inactive || cnt.persist)
@@ -293,4 +294,14 @@ int state_trash_gc(struct xvsd *st, __u64 now_ns)
 		freed++;
 	}
 	return freed;
+}
+
+int state_trash_gc(struct xvsd *st, __u64 now_ns)
+{
+	return trash_free(st, now_ns, TRASH_PERIOD_NS);
+}
+
+int state_trash_reclaim(struct xvsd *st)
+{
+	return trash_free(st, state_now_ns(), 0);
 }

@@ -74,6 +74,13 @@ void state_dest_cnt(struct xvsd *st, __u32 id, struct xvs_dest_cnt *cnt);
 /* Drop the trashed servers no connection references any more. Returns how many. */
 int state_trash_gc(struct xvsd *st, __u64 now_ns);
 
+/*
+ * Out of server ids: drop every trashed server no connection references,
+ * however recently removed (it can then no longer be resurrected with its
+ * counters, which IPVS, having no id limit, never has to give up).
+ */
+int state_trash_reclaim(struct xvsd *st);
+
 /* Default IPVS timeouts and knobs (ipvs.md 2.2, 2.5). */
 void state_default_globals(struct xvs_globals *g);
 

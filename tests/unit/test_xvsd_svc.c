@@ -67,6 +67,8 @@ static int setup(void **state)
 	m.dest_stats = bpf_map__fd(f->skel->maps.dest_stats);
 	m.glob_stats = bpf_map__fd(f->skel->maps.glob_stats);
 	m.drop_stats = bpf_map__fd(f->skel->maps.drop_stats);
+	m.addr_set = bpf_map__fd(f->skel->maps.addr_set);
+	m.pool_size = bpf_map__max_entries(f->skel->maps.conn_pool);
 	m.gc_prog = -1;
 	m.nr_cpus = libbpf_num_possible_cpus();
 	m.conn_entries = 1024;
@@ -476,6 +478,39 @@ static void test_overload_bit_kept(void **state)
 	assert_int_equal(sd.overload, 1);
 }
 
+/*
+ * Server ids are a fixed pool (XVS_MAX_DEST); IPVS has no such limit. After
+ * -C every server sits in the trash for its grace period: a new server must
+ * still get an id, reclaimed from the unreferenced trash.
+ */
+static void test_ids_reclaimed_from_trash(void **state)
+{
+	struct fixture *f = *state;
+	struct xvs_ctl_svc s;
+	struct xvs_ctl_dest d;
+	__u32 n = 0, v;
+	char vip[32], rip[32];
+
+	NEED_ROOT(f);
+	for (v = 0; n < XVS_MAX_DEST - 1; v++) {
+		snprintf(vip, sizeof(vip), "192.168.%u.%u", 2 + v / 250, 1 + v % 250);
+		s = svc_req(IPPROTO_TCP, vip, 80, "rr");
+		assert_int_equal(svc_add(&f->st, &s), 0);
+		for (__u32 i = 0; i < XVS_MAX_RS && n < XVS_MAX_DEST - 1; i++, n++) {
+			snprintf(rip, sizeof(rip), "10.%u.%u.%u", 1 + v / 250, v % 250, 1 + i);
+			d = dest_req(rip, 80, 1);
+			assert_int_equal(dest_add(&f->st, &s.id, &d), 0);
+		}
+	}
+	/* The pool is full. */
+	d = dest_req("10.255.0.1", 80, 1);
+	assert_int_equal(dest_add(&f->st, &s.id, &d), -ENOMEM);
+	assert_int_equal(svc_flush(&f->st), 0);
+	s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "rr");
+	assert_int_equal(svc_add(&f->st, &s), 0);
+	assert_int_equal(dest_add(&f->st, &s.id, &d), 0);
+}
+
 static void put_stats(struct fixture *f, int fd, __u32 id, __u64 conns)
 {
 	struct xvs_stats *pc = calloc(f->st.maps.nr_cpus, sizeof(*pc));
@@ -762,6 +797,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walkthrough_maps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overload_bit_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ids_reclaimed_from_trash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trash_and_resurrect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_del_svc_and_resurrect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adopt_after_restart, setup, teardown),
