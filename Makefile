@@ -25,7 +25,7 @@ TRIPLET := $(shell $(CC) -dumpmachine)
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
 CPPFLAGS += -Iinclude -Isrc/common -Isrc -Ibpf -I$(BUILD)
-LDLIBS := -lbpf -lelf -lz -lm
+LDLIBS := -lbpf -lelf -lz -lm -lssl -lcrypto
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 	-I/usr/include/$(TRIPLET) -Iinclude -Ibpf -Wall -Werror -MMD -MP
 

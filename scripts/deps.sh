@@ -8,11 +8,13 @@
 # keepalived is installed without recommends: it recommends the real ipvsadm.
 # prometheus brings promtool (tests check the metrics endpoint with it);
 # its service is not started: policy-rc.d below. dpkg-dev: make deb.
+# libssl-dev: SSL_GET checks; openssl: tests make a certificate for them;
+# keepalived: its LVS sample configs are parsed by tests (and it runs VRRP).
 set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
 libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux netbase
-jq prometheus dpkg-dev keepalived"
+jq prometheus dpkg-dev libssl-dev openssl keepalived"
 BENCH_PKGS="wrk sockperf haproxy nftables conntrack gnuplot-nox"
 [ "${2:-}" = bench ] && PKGS=$BENCH_PKGS
 

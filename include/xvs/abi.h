@@ -106,7 +106,17 @@ struct xvs_svc {
 	__u32 sched;		/* enum xvs_sched */
 	__u32 timeout;		/* persistence timeout, seconds */
 	__u32 netmask;		/* persistence granularity, network order */
-	__u32 pad;
+	__u32 origin;		/* enum xvs_origin: who made it (xvsd only) */
+};
+
+/*
+ * Who configured a service, kept in the pinned map so a restarted xvsd
+ * still knows: a keepalived.conf reload changes only its own services and
+ * never one made with xvsadm/ipvsadm or ipvsadm-restore (both CLI).
+ */
+enum xvs_origin {
+	XVS_ORIGIN_CLI = 0,
+	XVS_ORIGIN_KACONF = 1,
 };
 
 /*

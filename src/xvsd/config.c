@@ -175,6 +175,17 @@ int conf_set_metrics(struct xvsd_conf *c, const char *v, char *err, size_t errle
 	return 0;
 }
 
+/* The keepalived.conf whose virtual servers xvsd runs (-f, --use-file). */
+int conf_set_keepalived_conf(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = set_path(c->keepalived_conf, sizeof(c->keepalived_conf), "keepalived_conf", v,
+			   err, errlen);
+
+	if (!ret)
+		c->set |= CONF_KACONF;
+	return ret;
+}
+
 int conf_set_vrrp_fifo(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
 {
 	int ret = vrrp_conf_set_fifo(&c->vrrp, v, err, errlen);
@@ -209,6 +220,7 @@ static const struct conf_key conf_keys[] = {
 	{ "metrics", CONF_METRICS, conf_set_metrics },
 	{ "vrrp_notify_fifo", CONF_VRRP_FIFO, conf_set_vrrp_fifo },
 	{ "vrrp_instance", CONF_VRRP_INST, conf_add_vrrp_instance },
+	{ "keepalived_conf", CONF_KACONF, conf_set_keepalived_conf },
 };
 
 /* Keys that may be given on several lines, adding up. */
@@ -355,6 +367,8 @@ void conf_merge(struct xvsd_conf *dst, const struct xvsd_conf *src)
 	}
 	if (src->set & CONF_VRRP_FIFO)
 		strcpy(dst->vrrp.fifo, src->vrrp.fifo);
+	if (src->set & CONF_KACONF)
+		strcpy(dst->keepalived_conf, src->keepalived_conf);
 	if (src->set & CONF_VRRP_INST) {
 		dst->vrrp.ninst = src->vrrp.ninst;
 		memcpy(dst->vrrp.inst, src->vrrp.inst, sizeof(dst->vrrp.inst));

@@ -37,6 +37,7 @@ enum {
 	CONF_METRICS = 1 << 6,
 	CONF_VRRP_FIFO = 1 << 7,
 	CONF_VRRP_INST = 1 << 8,
+	CONF_KACONF = 1 << 9,
 };
 
 struct xvsd_conf {
@@ -51,6 +52,7 @@ struct xvsd_conf {
 	struct sockaddr_storage metrics;	/* Prometheus endpoint (metrics.h) */
 	socklen_t metrics_len;			/* 0: off, the default */
 	struct vrrp_conf vrrp;			/* following keepalived (docs/ha.md) */
+	char keepalived_conf[PATH_MAX];		/* "": none (docs/keepalived.md) */
 };
 
 /* Defaults: no interface, xdp, XVS_CONN_DEFAULT, the default socket and pin dir. */
@@ -67,6 +69,7 @@ int conf_set_socket(struct xvsd_conf *c, const char *v, char *err, size_t errlen
 int conf_set_pin_dir(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_log(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_metrics(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_keepalived_conf(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_vrrp_fifo(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_add_vrrp_instance(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 

@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "health.h"
 #include "hostcheck.h"
+#include "ka_apply.h"
 #include "loader.h"
 #include "neigh.h"
 #include "log.h"
@@ -50,6 +51,7 @@ enum {
 static const struct option long_opts[] = {
 	{ "interface", required_argument, NULL, 'i' },
 	{ "config", required_argument, NULL, 'c' },
+	{ "use-file", required_argument, NULL, 'f' },
 	{ "datapath", required_argument, NULL, OPT_DATAPATH },
 	{ "dont-fork", no_argument, NULL, 'n' },
 	{ "socket", required_argument, NULL, OPT_SOCKET },
@@ -77,6 +79,8 @@ static void usage(FILE *f)
 		"\n"
 		"  -i, --interface IF[,IF...]  attach to these interfaces (repeatable)\n"
 		"  -c, --config FILE           settings file (default %s)\n"
+		"  -f, --use-file FILE         run the virtual servers and health checks of\n"
+		"                              this keepalived.conf (SIGHUP reloads it)\n"
 		"      --datapath xdp|tc       xdp: XDP with tc ingress beside it (default);\n"
 		"                              tc: tc ingress only\n"
 		"  -n, --dont-fork             stay in the foreground\n"
@@ -98,6 +102,17 @@ static void usage(FILE *f)
 		"The command line wins over the config file. SIGTERM leaves the datapath\n"
 		"forwarding; a restarted xvsd adopts its pinned state.\n",
 		XVSD_CONF_FILE, XVS_CTL_SOCKET, XVSD_PIN_DIR, XVS_CONN_DEFAULT);
+}
+
+/* -f FILE: kept absolute, since a daemon reloads it from "/". */
+static int set_kaconf(struct cli *cli, const char *path, char *err, size_t errlen)
+{
+	char abs[PATH_MAX], cwd[PATH_MAX];
+
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) &&
+	    snprintf(abs, sizeof(abs), "%s/%s", cwd, path) < (int)sizeof(abs))
+		path = abs;
+	return conf_set_keepalived_conf(&cli->conf, path, err, errlen);
 }
 
 /* Returns 0 to go on, 1 to exit 0 (help/version), -1 to exit 1. */
@@ -123,9 +138,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->conf_given = true;
 			break;
 		case 'f':
-			fprintf(stderr, "xvsd: -f %s: keepalived.conf files are not supported yet\n",
-				optarg);
-			return -1;
+			ret = set_kaconf(cli, optarg, err, sizeof(err));
+			break;
 		case OPT_DATAPATH:
 			ret = conf_set_datapath(&cli->conf, optarg, err, sizeof(err));
 			break;
@@ -230,7 +244,7 @@ static int do_cleanup(const struct xvsd_conf *c)
 	return loader_cleanup(c->pin_dir);
 }
 
-static int do_run(const struct cli *cli, const struct xvsd_conf *c)
+static int do_run(const struct cli *cli, const struct xvsd_conf *c, struct ka *ka)
 {
 	char pidfile[4096];
 	struct xvsd_maps maps;
@@ -259,6 +273,7 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c)
 		goto out_close;
 	}
 	pr_info("%u services, %u connection slots", st->nsvcs, maps.conn_entries / 2);
+	st->ka = ka;
 	/* After state_adopt(), which builds *st afresh. */
 	if (c->vrrp.fifo[0]) {
 		st->vrrp = vrrp_new(&c->vrrp);
@@ -323,9 +338,38 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return log_libbpf_print(level, fmt, ap);
 }
 
+/*
+ * keepalived.conf, read before anything starts so a broken one stops xvsd
+ * here; its VRRP settings complete the ones xvsd.conf and -i gave.
+ */
+static struct ka *load_kaconf(struct xvsd_conf *c)
+{
+	char state[PATH_MAX], err[512];
+	struct ka *ka;
+
+	ka_state_path(c->socket, state, sizeof(state));
+	ka = ka_new(c->keepalived_conf, state);
+	if (!ka)
+		return NULL;
+	if (ka_load(ka)) {
+		pr_err("keepalived configuration %s not usable: xvsd does not start",
+		       c->keepalived_conf);
+		goto err;
+	}
+	if (vrrp_conf_from_kaconf(&c->vrrp, ka_conf(ka), err, sizeof(err))) {
+		pr_err("%s: %s", c->keepalived_conf, err);
+		goto err;
+	}
+	return ka;
+err:
+	ka_free(ka);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct xvsd_conf conf;
+	struct ka *ka = NULL;
 	struct cli cli;
 	int ret;
 
@@ -349,5 +393,12 @@ int main(int argc, char **argv)
 	}
 	if (hostcheck_ifaces(&conf) || hostcheck_forwarding(&conf))
 		return 1;
-	return do_run(&cli, &conf) ? 1 : 0;
+	if (conf.keepalived_conf[0]) {
+		ka = load_kaconf(&conf);
+		if (!ka)
+			return 1;
+	}
+	ret = do_run(&cli, &conf, ka);
+	ka_free(ka);
+	return ret ? 1 : 0;
 }

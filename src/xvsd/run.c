@@ -11,6 +11,7 @@
 
 #include "ctl.h"
 #include "gc.h"
+#include "ka_apply.h"
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
@@ -60,9 +61,15 @@ static void on_neigh(struct loop *l, int fd, uint32_t events, void *data)
 
 static void on_signal(struct loop *l, int signo, uint32_t events, void *data)
 {
-	(void)events, (void)data;
+	struct xvsd *st = data;
+
+	(void)events;
 	if (signo == SIGHUP) {
-		pr_info("SIGHUP ignored: configuration lives in the maps, not in a file");
+		/* keepalived's reload: the file again, only the difference applied */
+		if (st->ka)
+			ka_reload(st->ka);
+		else
+			pr_info("SIGHUP ignored: configuration lives in the maps, not in a file");
 		return;
 	}
 	pr_info("%s: exiting, the datapath keeps forwarding", strsignal(signo));
@@ -90,7 +97,7 @@ int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 	if (!err)
 		err = loop_add_signal(l, SIGINT, on_signal, NULL);
 	if (!err)
-		err = loop_add_signal(l, SIGHUP, on_signal, NULL);
+		err = loop_add_signal(l, SIGHUP, on_signal, st);
 	if (!err)
 		err = loop_add_timer(l, GC_TICK_MS, on_sweep, st);
 	if (!err)
@@ -102,6 +109,8 @@ int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 	}
 	if (!err && st->vrrp)
 		err = vrrp_serve(st->vrrp, l, st);
+	if (!err && st->ka)
+		err = ka_start(st->ka, st, l);
 	if (!err)
 		err = ctl_serve(l, listen_fd, st);
 	if (!err && metrics_fd >= 0) {
@@ -115,6 +124,7 @@ int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 		err = loop_run(l);
 	else
 		pr_err("event loop setup: %s", strerror(-err));
+	ka_stop(st->ka);	/* its checkers are on the loop */
 	loop_free(l);
 	metrics_free(m);
 	if (metrics_fd >= 0)

@@ -18,6 +18,7 @@
 #include "mapset.h"
 
 struct vrrp;
+struct ka;
 
 struct xvsd_svc {
 	__u32 id;
@@ -46,6 +47,7 @@ struct xvsd {
 	__u32 conn_count;	/* XVS_DIR_IN entries at the last sweep */
 	__u64 gc_expired;	/* connections expired by the sweeper, total */
 	struct vrrp *vrrp;	/* VRRP follower (vrrp.h); NULL: serve every service */
+	struct ka *ka;		/* keepalived.conf's services (ka_apply.h); NULL: none */
 };
 
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */

@@ -86,7 +86,7 @@ static __u32 alloc_svc_id(struct xvsd *st)
 	return 0;
 }
 
-int svc_add(struct xvsd *st, const struct xvs_ctl_svc *req)
+int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
 {
 	struct xvs_svc_dests sd;
 	struct xvs_svc_key key;
@@ -109,6 +109,7 @@ int svc_add(struct xvsd *st, const struct xvs_ctl_svc *req)
 	cfg.id = alloc_svc_id(st);
 	if (!cfg.id)
 		return -ENOMEM;
+	cfg.origin = origin;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -134,6 +135,11 @@ int svc_add(struct xvsd *st, const struct xvs_ctl_svc *req)
 	return 0;
 }
 
+int svc_add(struct xvsd *st, const struct xvs_ctl_svc *req)
+{
+	return svc_add_origin(st, req, XVS_ORIGIN_CLI);
+}
+
 int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req)
 {
 	struct xvs_svc_key key;
@@ -154,6 +160,7 @@ int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req)
 		return err;
 	cfg.id = s->id;
 	cfg.flags |= s->cfg.flags & XVS_SVC_F_STANDBY;
+	cfg.origin = s->cfg.origin;	/* an edit does not change who owns it */
 
 	/* Another scheduler starts from its initial state; the same keeps its own. */
 	if (cfg.sched != s->cfg.sched) {

@@ -19,6 +19,8 @@
 int svc_key_from_id(const struct xvs_ctl_svc_id *id, struct xvs_svc_key *key);
 
 int svc_add(struct xvsd *st, const struct xvs_ctl_svc *req);
+/* svc_add() for another owner than the control socket (enum xvs_origin). */
+int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin);
 int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req);
 int svc_del(struct xvsd *st, const struct xvs_ctl_svc_id *id);
 int svc_flush(struct xvsd *st);
