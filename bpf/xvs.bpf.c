@@ -33,9 +33,18 @@ int xvs_tc(struct __sk_buff *skb)
 	return lb_process(&c);
 }
 
+/* Unanswered (pool.h) and idle XVS_POOL_TIMEOUT s: expired under pressure. */
+static __always_inline int gc_pool_expirable(const struct xvs_conn *cn,
+					     __u64 now)
+{
+	return !(cn->flags & (XVS_CONN_F_SEEN_REPLY | XVS_CONN_F_TEMPLATE)) &&
+	       cn->last_seen + XVS_POOL_TIMEOUT * NSEC_PER_SEC <= now;
+}
+
 /*
  * Expire the connections named in the struct xvs_gc_req handed in as packet
- * data: each still idle past its timeout (any, with XVS_GC_F_FORCE) is
+ * data: each still idle past its timeout (any, with XVS_GC_F_FORCE; with
+ * XVS_GC_F_POOL, only one still unanswered and idle XVS_POOL_TIMEOUT s) is
  * removed with its counts (a template only once it controls no live
  * connection); .expired returns how many.
  */
@@ -61,6 +70,13 @@ int xvs_gc(struct xdp_md *ctx)
 		cn = bpf_map_lookup_elem(&conn_v4, &k);
 		if (!cn)
 			continue;
+		if (req->flags & XVS_GC_F_POOL) {
+			if (!gc_pool_expirable(cn, now) || !conn_expire(&k, cn))
+				continue;
+			stats_drop(XVS_DROP_POOL_EXPIRE);
+			done++;
+			continue;
+		}
 		if (!(req->flags & XVS_GC_F_FORCE) && !conn_expirable(cn, now))
 			continue;
 		done += conn_expire(&k, cn);

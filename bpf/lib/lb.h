@@ -5,6 +5,7 @@
  *                           else schedule, create the connection, same
  *   RIP:rport -> client     reply of a connection: SNAT to VIP:vport
  *   ICMP error about one    translate, forward
+ *   later IP fragment       the ports of its first fragment, then as above
  *   anything else           pass to the stack untouched
  * Bookkeeping rule: XDP either forwards the packet itself or passes it with
  * no side effects, except after creating a connection, when it marks the
@@ -24,6 +25,9 @@
 #include "fib.h"
 #include "icmp.h"
 #include "persist.h"
+#include "pool.h"
+#include "frag.h"
+#include "noconn.h"
 #include "stats.h"
 
 /* Per packet: what every step needs. */
@@ -118,14 +122,23 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 	struct xvs_dest *d;
 	__u32 dest_id = 0, daddr;
 	__u16 dport;
-	int created, v;
+	int created, v, i;
 
 	/* A VIP of a VRRP instance that is not MASTER here: not ours to serve. */
 	if (svc->flags & XVS_SVC_F_STANDBY)
 		return ctx_pass(c);
-	/* IPVS creates connections only on SYN (without RST), or any UDP. */
+	/* Its first fragment made no connection (or it is gone): unmatched. */
+	if (p->frag == PKT_FRAG_LATER) {
+		stats_drop(XVS_DROP_FRAG_UNMATCHED);
+		return ctx_drop(c);
+	}
+	/*
+	 * IPVS creates connections only on SYN (without RST), or any UDP;
+	 * with sloppy_tcp on any TCP packet but RST.
+	 */
 	if (p->proto == IPPROTO_TCP &&
-	    (!(p->tcp_flags & XVS_TCP_SYN) || (p->tcp_flags & XVS_TCP_RST)))
+	    ((p->tcp_flags & XVS_TCP_RST) ||
+	     (!(p->tcp_flags & XVS_TCP_SYN) && !(l->g && l->g->sloppy_tcp))))
 		return ctx_pass(c);
 	if (lb_is_xdp(c) && pkt_csum_partial(p))
 		return ctx_pass(c);
@@ -135,7 +148,7 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 	if (svc->flags & XVS_SVC_F_PERSISTENT) {
 		persist_key(&tk, k, svc);
 		tkp = &tk;
-		dest_id = persist_lookup(&tk, l->now);
+		dest_id = persist_lookup(&tk, l->g, l->now);
 	}
 	if (!dest_id)
 		dest_id = sched_pick(svc, p->saddr, p->daddr, p->sport);
@@ -158,11 +171,18 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 		if (!tpl)
 			goto full;
 	}
-	cn = conn_create(k, svc->id, dest_id, daddr, dport, tkp, l->g, l->now,
-			 &created);
+	/* Table full: the oldest unanswered connection makes room (pool.h). */
+	for (i = 0; i < 2; i++) {
+		cn = conn_create(k, svc->id, dest_id, daddr, dport, tkp, l->g,
+				 l->now, &created);
+		if (cn || !pool_make_room())
+			break;
+	}
 	if (!cn || cn->daddr != daddr || cn->dport != dport ||
 	    (cn->state & XVS_CONN_DEAD))
 		goto full;
+	if (created)
+		pool_admit(k, cn);
 	if (tpl && created)
 		__sync_fetch_and_add(&tpl->n_control, 1);
 	conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g, l->now);
@@ -178,6 +198,26 @@ full:
 	return ctx_drop(c);
 }
 
+/*
+ * A packet of the known connection @cn passed in direction @dir (its IN
+ * entry's state, timer and counters). A later fragment is part of the
+ * datagram its first fragment already counted: its bytes only.
+ */
+static __always_inline void lb_account(const struct lb_pkt *l,
+				       struct xvs_conn *cn, int dir)
+{
+	const struct xvs_pkt *p = &l->p;
+	int sdir = dir == XVS_DIR_IN ? STATS_IN : STATS_OUT;
+
+	if (p->frag == PKT_FRAG_LATER) {
+		stats_frag(cn->svc_id, cn->dest_id, sdir, p->tot_len - p->ihl);
+		return;
+	}
+	if (conn_packet(cn, p->proto, dir, p->tcp_flags, l->g, l->now))
+		persist_assure(cn, p->proto);
+	stats_count(cn->svc_id, cn->dest_id, sdir, p->tot_len, 0);
+}
+
 /* Should this SYN end the old connection and be scheduled afresh? */
 static __always_inline int lb_reschedule(const struct lb_pkt *l,
 					 const struct xvs_conn *cn,
@@ -188,11 +228,11 @@ static __always_inline int lb_reschedule(const struct lb_pkt *l,
 
 	if (l->p.proto != IPPROTO_TCP || !(l->p.tcp_flags & XVS_TCP_SYN))
 		return 0;
-	if (l->g && l->g->expire_nodest_conn && d && d->weight <= 0)
-		return 1;
-	/* conn_reuse_mode never applies to connections of a template. */
+	/* Neither rule applies to connections of a template (ipvs.md 2.5). */
 	if (cn->flags & XVS_CONN_F_CONTROLLED)
 		return 0;
+	if (l->g && l->g->expire_nodest_conn && d && d->weight <= 0)
+		return 1;
 	return (reuse & 1) &&
 	       (st == XVS_TCP_S_TIME_WAIT || st == XVS_TCP_S_CLOSE);
 }
@@ -240,12 +280,8 @@ static __always_inline int lb_request(const struct xvs_ctx *c,
 	v = lb_route_end(c, l, &r, p->daddr);
 	if (v >= 0)
 		return v;
-	if (!l->accounted) {
-		if (conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g,
-				l->now))
-			persist_assure(cn, p->proto);
-		stats_count(cn->svc_id, dest_id, STATS_IN, p->tot_len, 0);
-	}
+	if (!l->accounted)
+		lb_account(l, cn, XVS_DIR_IN);
 	if (nat_rewrite(c, p, NAT_DST, cn->daddr, cn->dport))
 		return ctx_drop(c);
 	return fib_forward(c, &r);
@@ -279,12 +315,8 @@ static __always_inline int lb_reply(const struct xvs_ctx *c, struct lb_pkt *l,
 	v = lb_route_end(c, l, &r, vaddr);
 	if (v >= 0)
 		return v;
-	if (!l->accounted) {
-		if (conn_packet(cn, p->proto, XVS_DIR_OUT, p->tcp_flags, l->g,
-				l->now))
-			persist_assure(cn, p->proto);
-		stats_count(cn->svc_id, cn->dest_id, STATS_OUT, p->tot_len, 0);
-	}
+	if (!l->accounted)
+		lb_account(l, cn, XVS_DIR_OUT);
 	if (nat_rewrite(c, p, NAT_SRC, vaddr, vport))
 		return ctx_drop(c);
 	return fib_forward(c, &r);
@@ -327,6 +359,7 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 	struct xvs_conn *cn;
 	struct xvs_svc *svc;
 	struct lb_pkt l;
+	int v;
 
 	if (parse_pkt(c, &l.p) != XVS_PARSE_OK)
 		return ctx_pass(c);
@@ -335,6 +368,9 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 	l.accounted = c->kind == XVS_CTX_TC && lb_meta_accounted(c);
 	if (l.p.proto == IPPROTO_ICMP)
 		return lb_icmp(c, &l);
+	v = frag_prepare(c, &l.p);
+	if (v >= 0)
+		return v;
 	/* Port 0 is no client's: such keys belong to persistence templates. */
 	if (!l.p.sport || !l.p.dport)
 		return ctx_pass(c);
@@ -360,8 +396,12 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 	sk.port = l.p.dport;
 	sk.proto = l.p.proto;
 	svc = bpf_map_lookup_elem(&svc_map, &sk);
-	if (!svc)
+	if (!svc) {
+		v = noconn_reply(c, l.g, l.now);
+		if (v >= 0)
+			return v;
 		return ctx_pass(c);
+	}
 	k.dir = XVS_DIR_IN;
 	return lb_new(c, &l, &k, svc);
 }

@@ -52,6 +52,57 @@ struct {
 	__type(value, struct xvs_conn);
 } conn_v4 SEC(".maps");
 
+/*
+ * Connections that may be unanswered, oldest first from pool_head: a ring
+ * of conn_max / XVS_POOL_SHARE slots (size set by xvsd). pool.h.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVS_POOL_DEFAULT);
+	__type(key, __u32);
+	__type(value, struct xvs_pool_slot);
+} conn_pool SEC(".maps");
+
+/* Slots handed out so far (atomic add): the next one is head % size. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} pool_head SEC(".maps");
+
+/*
+ * First fragments' ports, for the later fragments of the same datagram
+ * (frag.h). An LRU: an entry is a hint that only matters for a datagram's
+ * lifetime, and losing an old one drops only a straggler.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XVS_FRAG_MAX);
+	__type(key, struct xvs_frag_key);
+	__type(value, struct xvs_frag);
+} frag_v4 SEC(".maps");
+
+/* VIPs and NAT real servers, kept by xvsd from its services (addrset.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVS_MAX_SVC + XVS_MAX_DEST);
+	__type(key, struct xvs_addr_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} addr_set SEC(".maps");
+
+/*
+ * Scratch space for a rare path's route lookup (noconn.h): the parameters
+ * are 64 bytes, too many for a stack the fast path already nearly fills.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpf_fib_lookup);
+} scratch_fib SEC(".maps");
+
 /* Runtime settings (timeouts, sysctl-like knobs). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

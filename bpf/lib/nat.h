@@ -6,6 +6,8 @@
  * computed 0 becomes 0xffff. tc goes through bpf_l3/l4_csum_replace with
  * BPF_F_PSEUDO_HDR, which keeps skb->csum right and is correct for both
  * CHECKSUM_PARTIAL and complete checksums (kernel-facts.md fact 4).
+ * A later IP fragment has no L4 header: only its address changes (the
+ * first fragment's L4 checksum already covers the whole datagram's).
  */
 #ifndef XVS_NAT_H
 #define XVS_NAT_H
@@ -39,6 +41,8 @@ static __always_inline int nat_rewrite_inplace(const struct xvs_ctx *c,
 	old_addr = *a;
 	*a = addr;
 	ip->check = csum_replace4(ip->check, old_addr, addr);
+	if (p->frag == PKT_FRAG_LATER)
+		return 0;
 
 	if (p->proto == IPPROTO_TCP) {
 		struct tcphdr *th = ctx_ptr(c, p->l4_off, sizeof(*th));
@@ -67,6 +71,22 @@ static __always_inline int nat_rewrite_inplace(const struct xvs_ctx *c,
 }
 
 #ifdef __bpf__
+/* tc: the address alone, for a later fragment. */
+static __always_inline int nat_addr_skb(struct __sk_buff *skb,
+					const struct xvs_pkt *p, int side,
+					__u32 addr)
+{
+	__u32 addr_off = XVS_L3_OFF + (side == NAT_DST ?
+				       offsetof(struct iphdr, daddr) :
+				       offsetof(struct iphdr, saddr));
+	__u32 old = side == NAT_DST ? p->daddr : p->saddr;
+
+	if (bpf_l3_csum_replace(skb, XVS_L3_OFF + offsetof(struct iphdr, check),
+				old, addr, sizeof(addr)))
+		return -1;
+	return bpf_skb_store_bytes(skb, addr_off, &addr, sizeof(addr), 0);
+}
+
 /* tc: helpers that know the skb's checksum state. */
 static __always_inline int nat_rewrite_skb(struct __sk_buff *skb,
 					   const struct xvs_pkt *p, int side,
@@ -100,8 +120,9 @@ static __always_inline int nat_rewrite_skb(struct __sk_buff *skb,
 
 /*
  * Rewrite the source (NAT_SRC) or destination (NAT_DST) address and port of
- * the TCP/UDP packet @p to @addr:@port (network order). Returns 0 or -1
- * (packet too short). Packet pointers are stale afterwards.
+ * the TCP/UDP packet @p to @addr:@port (network order); of a later
+ * fragment, the address only. Returns 0 or -1 (packet too short). Packet
+ * pointers are stale afterwards.
  */
 static __always_inline int nat_rewrite(const struct xvs_ctx *c,
 				       const struct xvs_pkt *p, int side,
@@ -109,7 +130,9 @@ static __always_inline int nat_rewrite(const struct xvs_ctx *c,
 {
 #ifdef __bpf__
 	if (c->kind == XVS_CTX_TC)
-		return nat_rewrite_skb(c->ctx, p, side, addr, port);
+		return p->frag == PKT_FRAG_LATER ?
+			       nat_addr_skb(c->ctx, p, side, addr) :
+			       nat_rewrite_skb(c->ctx, p, side, addr, port);
 #endif
 	return nat_rewrite_inplace(c, p, side, addr, port);
 }

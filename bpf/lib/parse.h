@@ -2,8 +2,10 @@
 /*
  * Packet parsing: Ethernet + IPv4 + TCP/UDP/ICMP into struct xvs_pkt, the
  * summary every other part works from. Anything the datapath does not
- * handle (ARP, IPv6, VLAN tags, fragments) is reported as XVS_PARSE_PASS so
- * the director routes it as usual.
+ * handle (ARP, IPv6, VLAN tags, ICMP fragments) is reported as
+ * XVS_PARSE_PASS so the director routes it as usual. A TCP/UDP fragment
+ * other than the first has no L4 header: it is XVS_PARSE_OK with
+ * frag = PKT_FRAG_LATER and ports 0 until frag.h fills them in.
  */
 #ifndef XVS_PARSE_H
 #define XVS_PARSE_H
@@ -29,6 +31,12 @@
 #define XVS_IP_MF	0x2000
 #define XVS_IP_OFFMASK	0x1fff
 
+enum pkt_frag {
+	PKT_FRAG_NONE,		/* a whole datagram */
+	PKT_FRAG_FIRST,		/* offset 0, more to come: has the L4 header */
+	PKT_FRAG_LATER,		/* offset > 0: IP header and payload only */
+};
+
 enum xvs_parse {
 	XVS_PARSE_OK,
 	XVS_PARSE_PASS,		/* not ours to look at */
@@ -50,7 +58,9 @@ struct xvs_pkt {
 	__u8 icmp_type;
 	__u8 icmp_code;
 	__u8 ihl;		/* IP header length, bytes */
-	__u8 pad;
+	__u8 frag;		/* enum pkt_frag */
+	__u16 ip_id;		/* IP identification, network order */
+	__u16 pad;
 };
 
 /* Fill @p from the packet in @c; see enum xvs_parse for the result. */
@@ -68,13 +78,22 @@ static __always_inline int parse_pkt(const struct xvs_ctx *c, struct xvs_pkt *p)
 	if (ip->version != 4 || ip->ihl < 5)
 		return XVS_PARSE_PASS;
 	frag = __builtin_bswap16(ip->frag_off);
-	/* No reassembly at XDP/tc: fragments go to the stack (docs/datapath.md). */
-	if (frag & (XVS_IP_MF | XVS_IP_OFFMASK))
-		return XVS_PARSE_PASS;
 	p->proto = ip->protocol;
 	if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP &&
 	    p->proto != IPPROTO_ICMP)
 		return XVS_PARSE_PASS;
+	/*
+	 * No reassembly at XDP/tc: TCP/UDP fragments are forwarded one by one
+	 * (frag.h), ICMP ones go to the stack (docs/datapath.md).
+	 */
+	p->frag = PKT_FRAG_NONE;
+	if (frag & XVS_IP_OFFMASK)
+		p->frag = PKT_FRAG_LATER;
+	else if (frag & XVS_IP_MF)
+		p->frag = PKT_FRAG_FIRST;
+	if (p->frag != PKT_FRAG_NONE && p->proto == IPPROTO_ICMP)
+		return XVS_PARSE_PASS;
+	p->ip_id = ip->id;
 	p->saddr = ip->saddr;
 	p->daddr = ip->daddr;
 	p->ttl = ip->ttl;
@@ -94,6 +113,8 @@ static __always_inline int parse_pkt(const struct xvs_ctx *c, struct xvs_pkt *p)
 	if (c->kind != XVS_CTX_TC &&
 	    ctx_data(c) + XVS_L3_OFF + p->tot_len > ctx_data_end(c))
 		return XVS_PARSE_BAD;
+	if (p->frag == PKT_FRAG_LATER)
+		return XVS_PARSE_OK;
 
 	if (p->proto == IPPROTO_TCP) {
 		struct tcphdr *th = ctx_ptr(c, p->l4_off, sizeof(*th));
@@ -131,6 +152,9 @@ static __always_inline int parse_pkt(const struct xvs_ctx *c, struct xvs_pkt *p)
  */
 static __always_inline int pkt_csum_partial(const struct xvs_pkt *p)
 {
+	/* A fragmented datagram's checksum was completed before it was cut. */
+	if (p->frag != PKT_FRAG_NONE)
+		return 0;
 	if (p->proto == IPPROTO_UDP && p->l4_check == 0)
 		return 0;
 	return p->l4_check == csum_pseudo(p->saddr, p->daddr, p->proto,

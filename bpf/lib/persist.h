@@ -29,10 +29,13 @@ static __always_inline void persist_key(struct xvs_conn_key *tk,
 
 /*
  * The server of a live, valid template for @tk, or 0. A template whose
- * server was removed is expired here and a fresh one will be made: IPVS
- * re-keys such a template so it never matches again, with the same effect.
+ * server was removed, or is quiescent (weight 0) with
+ * expire_quiescent_template on, is expired here and a fresh one will be
+ * made: IPVS re-keys such a template so it never matches again, with the
+ * same effect (ip_vs_check_template()).
  */
 static __always_inline __u32 persist_lookup(const struct xvs_conn_key *tk,
+					    const struct xvs_globals *g,
 					    __u64 now)
 {
 	struct xvs_conn *tpl = bpf_map_lookup_elem(&conn_v4, tk);
@@ -45,6 +48,7 @@ static __always_inline __u32 persist_lookup(const struct xvs_conn_key *tk,
 	id = tpl->dest_id;
 	d = bpf_map_lookup_elem(&dest_info, &id);
 	if (!d || !(d->flags & XVS_DEST_F_AVAILABLE) ||
+	    (g && g->expire_quiescent_template && d->weight <= 0) ||
 	    conn_expirable(tpl, now)) {
 		conn_expire(tk, tpl);
 		return 0;

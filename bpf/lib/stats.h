@@ -40,6 +40,31 @@ static __always_inline void stats_count(__u32 svc_id, __u32 dest_id, int dir,
 	stats_add_one(&glob_stats, 0, dir, bytes, conns);
 }
 
+static __always_inline void stats_add_bytes(void *map, __u32 id, int dir,
+					    __u32 bytes)
+{
+	struct xvs_stats *s = bpf_map_lookup_elem(map, &id);
+
+	if (!s)
+		return;
+	if (dir == STATS_IN)
+		s->inbytes += bytes;
+	else
+		s->outbytes += bytes;
+}
+
+/*
+ * A later IP fragment: IPVS counts the reassembled datagram, one packet
+ * (counted with the first fragment) with every fragment's payload bytes.
+ */
+static __always_inline void stats_frag(__u32 svc_id, __u32 dest_id, int dir,
+				       __u32 bytes)
+{
+	stats_add_bytes(&svc_stats, svc_id, dir, bytes);
+	stats_add_bytes(&dest_stats, dest_id, dir, bytes);
+	stats_add_bytes(&glob_stats, 0, dir, bytes);
+}
+
 static __always_inline void stats_drop(__u32 reason)
 {
 	__u64 *v = bpf_map_lookup_elem(&drop_stats, &reason);

@@ -14,13 +14,22 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-#define XVS_ABI_VERSION		3
+#define XVS_ABI_VERSION		4
 
 /* Capacity limits (compile-time: they size ARRAY maps and bound loops). */
 #define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
 #define XVS_MAX_DEST		8192	/* real servers over all services, ids 1.. */
 #define XVS_MAX_RS		64	/* real servers in one service */
 #define XVS_CONN_DEFAULT	262144	/* default connection table entries */
+#define XVS_FRAG_MAX		8192	/* fragmented datagrams remembered (LRU) */
+/*
+ * Connections that never saw a reply live in a pool of conn_max /
+ * XVS_POOL_SHARE slots (docs/conn-pressure.md): the oldest is dropped to
+ * make room, and under pressure xvsd expires those idle XVS_POOL_TIMEOUT s.
+ */
+#define XVS_POOL_SHARE		4
+#define XVS_POOL_DEFAULT	(XVS_CONN_DEFAULT / XVS_POOL_SHARE)
+#define XVS_POOL_TIMEOUT	5
 
 /* Hash-table schedulers (ipvs.md 1.2, 1.3): bucket counts as IPVS's defaults. */
 #define XVS_SH_TAB_SIZE		256	/* sh and dh: IP_VS_{SH,DH}_TAB_BITS = 8 */
@@ -230,7 +239,44 @@ struct xvs_conn {
 	__u32 n_control;	/* template: live connections made through it */
 	__u64 last_seen;	/* bpf_ktime_get_ns() of the last packet */
 	__u32 tpl_addr;		/* CONTROLLED: client net in its template's key */
-	__u32 pad;
+	__u32 pool_slot;	/* conn_pool index + 1 while it may be unanswered; 0: none */
+};
+
+/* conn_pool value: the IN key of the connection that took the slot last. */
+struct xvs_pool_slot {
+	struct xvs_conn_key key;
+};
+
+/* ---- IP fragments ---------------------------------------------------- */
+
+/* frag_v4 key: one fragmented datagram, as the IP header names it. */
+struct xvs_frag_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 id;		/* IP identification, network order */
+	__u8 proto;
+	__u8 pad;
+};
+
+/* frag_v4 value: the ports of the first fragment, for the later ones. */
+struct xvs_frag {
+	__u16 sport;
+	__u16 dport;
+};
+
+/* ---- address sets (written by xvsd from its services) ---------------- */
+
+enum xvs_addr_kind {
+	XVS_ADDR_VIP = 1,	/* a service's address; port and proto 0 */
+	XVS_ADDR_RS = 2,	/* a NAT real server's address, port and proto */
+};
+
+/* addr_set key; the value is a __u32 count of services / servers. */
+struct xvs_addr_key {
+	__u32 addr;
+	__u16 port;
+	__u8 proto;
+	__u8 kind;		/* enum xvs_addr_kind */
 };
 
 /* ---- global configuration ---------------------------------------------- */
@@ -242,7 +288,10 @@ struct xvs_globals {
 	__u32 expire_nodest_conn;
 	__u32 icmp_rate;		/* ICMP errors generated per second (token refill) */
 	__u32 icmp_burst;
-	__u32 pad;
+	__u32 expire_quiescent_template;	/* IPVS sysctls of the same names, */
+	__u32 sloppy_tcp;			/* default 0 (docs/conn-settings.md) */
+	__u32 nat_icmp_send;
+	__u32 pool_pressure;	/* set by xvsd's sweeper (docs/conn-pressure.md) */
 };
 
 /* ---- counters ---------------------------------------------------------- */
@@ -265,6 +314,10 @@ enum xvs_drop {
 	XVS_DROP_FIB,			/* blackhole / unreachable / prohibit route */
 	XVS_DROP_MALFORMED,		/* truncated or bad headers */
 	XVS_DROP_ICMP_RATELIMIT,	/* an ICMP error we did not send */
+	XVS_DROP_FRAG_UNMATCHED,	/* later IP fragment to a VIP, first one unseen */
+	XVS_DROP_POOL_EVICT,		/* unanswered connection dropped for a new one */
+	XVS_DROP_POOL_EXPIRE,		/* unanswered connection expired under pressure */
+	XVS_DROP_NO_CONN,		/* server packet of no connection (nat_icmp_send) */
 	XVS_DROP_MAX,
 };
 
@@ -294,6 +347,7 @@ struct xvs_meta {
 #define XVS_GC_MAGIC		0x58564743	/* "XVGC" */
 #define XVS_GC_BATCH		64
 #define XVS_GC_F_FORCE		0x0001
+#define XVS_GC_F_POOL		0x0002	/* only unanswered ones idle XVS_POOL_TIMEOUT s */
 
 struct xvs_gc_req {
 	__u32 magic;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include "addrset.h"
 #include "ctl.h"
 #include "ctl_io.h"
 #include "list.h"
@@ -195,6 +196,12 @@ static int client_answer(struct client *c)
 
 	status = ctl_handle(c->st, c->hdr.cmd, c->payload, c->hdr.len, &reply, &reply_len);
 	log_request(c->hdr.cmd, status);
+	/* A changed service list: the datapath's address sets follow now. */
+	if (!status && c->hdr.cmd < XVS_CMD_MAX && cmd_names[c->hdr.cmd]) {
+		err = addrset_sync(c->st);
+		if (err)
+			pr_warn("address sets: %s (the next sweep retries)", strerror(-err));
+	}
 	if (status) {
 		free(reply);
 		reply = NULL;

@@ -64,6 +64,20 @@ static int size_conn_table(struct loader *ld, __u32 conn_max)
 	return bpf_map__set_max_entries(ld->skel->maps.conn_v4, info.max_entries);
 }
 
+/*
+ * The pool of unanswered connections follows the table's size, pinned or
+ * not (docs/conn-pressure.md): its ring map and the datapath's modulus.
+ */
+static int size_pool(struct loader *ld)
+{
+	__u32 pool = bpf_map__max_entries(ld->skel->maps.conn_v4) / 2 / XVS_POOL_SHARE;
+
+	if (!pool)
+		pool = 1;
+	ld->skel->rodata->pool_size = pool;
+	return bpf_map__set_max_entries(ld->skel->maps.conn_pool, pool);
+}
+
 int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max)
 {
 	struct bpf_map *map;
@@ -110,6 +124,8 @@ int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max)
 		goto err_destroy;
 	ld->adopted = !access(path, F_OK);
 	err = size_conn_table(ld, conn_max);
+	if (!err)
+		err = size_pool(ld);
 	if (err)
 		goto err_destroy;
 	err = xvs__load(ld->skel);

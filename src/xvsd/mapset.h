@@ -23,9 +23,11 @@ struct xvsd_maps {
 	int dest_stats;
 	int glob_stats;
 	int drop_stats;
+	int addr_set;		/* VIPs and NAT servers (addrset.c) */
 	int gc_prog;		/* xvs_gc program */
 	int nr_cpus;		/* possible CPUs: per-CPU value count */
 	__u32 conn_entries;	/* conn_v4 max_entries */
+	__u32 pool_size;	/* conn_pool max_entries: unanswered connections */
 };
 
 /* Fill m from a loaded skeleton. Returns 0 or -errno. */

@@ -83,6 +83,10 @@ static const char *const drop_reasons[XVS_DROP_MAX] = {
 	[XVS_DROP_FIB] = "fib",
 	[XVS_DROP_MALFORMED] = "malformed",
 	[XVS_DROP_ICMP_RATELIMIT] = "icmp_ratelimit",
+	[XVS_DROP_FRAG_UNMATCHED] = "frag_unmatched",
+	[XVS_DROP_POOL_EVICT] = "pool_evict",
+	[XVS_DROP_POOL_EXPIRE] = "pool_expire",
+	[XVS_DROP_NO_CONN] = "no_conn",
 };
 
 /* The sample value of fam in the struct at base, and the end of the line. */

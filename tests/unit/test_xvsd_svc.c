@@ -67,6 +67,8 @@ static int setup(void **state)
 	m.dest_stats = bpf_map__fd(f->skel->maps.dest_stats);
 	m.glob_stats = bpf_map__fd(f->skel->maps.glob_stats);
 	m.drop_stats = bpf_map__fd(f->skel->maps.drop_stats);
+	m.addr_set = bpf_map__fd(f->skel->maps.addr_set);
+	m.pool_size = bpf_map__max_entries(f->skel->maps.conn_pool);
 	m.gc_prog = -1;
 	m.nr_cpus = libbpf_num_possible_cpus();
 	m.conn_entries = 1024;
