@@ -4,12 +4,14 @@
  *   xvs_xdp  XDP fast path on every attached interface
  *   xvs_tc   tc ingress: what XDP passed on, or everything in tc mode
  *   xvs_gc   connection expiry, run by xvsd with BPF_PROG_TEST_RUN
+ *   xvs_sync_in  synced connections into a backup, run the same way
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
 #include "lib/lb.h"
+#include "lib/sync_in.h"
 
 /* Bytes tc wants in the linear area: Ethernet + IP with options + L4. */
 #define TC_PULL_LEN	128
@@ -82,6 +84,34 @@ int xvs_gc(struct xdp_md *ctx)
 		done += conn_expire(&k, cn);
 	}
 	req->expired = done;
+	return XDP_PASS;
+}
+
+/*
+ * Insert or update the synced connections of the struct xvs_sync_req handed
+ * in as packet data (sync_in.h); .created and .updated return how many.
+ */
+SEC("xdp")
+int xvs_sync_in(struct xdp_md *ctx)
+{
+	struct xvs_sync_req *req = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 i, n, created = 0, updated = 0;
+	__u64 now = bpf_ktime_get_ns();
+	int r;
+
+	if ((void *)(req + 1) > end || req->magic != XVS_SYNC_MAGIC)
+		return XDP_ABORTED;
+	n = req->count;
+	for (i = 0; i < XVS_SYNC_BATCH; i++) {
+		if (i >= n)
+			break;
+		r = sync_in_one(&req->ents[i], now);
+		created += r == SYNC_IN_CREATED;
+		updated += r == SYNC_IN_UPDATED;
+	}
+	req->created = created;
+	req->updated = updated;
 	return XDP_PASS;
 }
 

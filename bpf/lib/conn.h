@@ -14,6 +14,7 @@
 #include "maps.h"
 #include "conn_state.h"
 #include "sched_thresh.h"
+#include "sync.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 #define CONN_CAS_TRIES	4
@@ -201,6 +202,8 @@ static __always_inline int conn_packet(struct xvs_conn *cn, __u8 proto,
 	if (proto == IPPROTO_TCP)
 		next = conn_tcp_next(cur, dir, tcp_flags);
 	changed = conn_set_state(cn, next, g, now);
+	if (changed)
+		sync_note(cn, proto, g);
 	if (dir == XVS_DIR_OUT && !(cn->flags & XVS_CONN_F_SEEN_REPLY)) {
 		cn->flags |= XVS_CONN_F_SEEN_REPLY;
 		first_reply = 1;
@@ -257,6 +260,7 @@ conn_create(const struct xvs_conn_key *k, __u32 svc_id, __u32 dest_id,
 	if (cnt)
 		__sync_fetch_and_add(&cnt->inactive, 1);
 	sched_thresh_update(svc_id, dest_id, 1);
+	sync_note(&cn, k->proto, g);
 	*created = 1;
 	return bpf_map_lookup_elem(&conn_v4, k);
 }

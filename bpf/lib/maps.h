@@ -154,4 +154,13 @@ struct {
 	__type(value, struct xvs_icmp_bucket);
 } icmp_bucket SEC(".maps");
 
+/*
+ * Connection sync records for xvsd's master sync daemon (sync.h), written
+ * only while globals.sync_master is set.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XVS_SYNC_RING_SIZE);
+} sync_ring SEC(".maps");
+
 #endif /* XVS_BPF_MAPS_H */

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-#define XVS_ABI_VERSION		4
+#define XVS_ABI_VERSION		5
 
 /* Capacity limits (compile-time: they size ARRAY maps and bound loops). */
 #define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
@@ -292,6 +292,7 @@ struct xvs_globals {
 	__u32 sloppy_tcp;			/* default 0 (docs/conn-settings.md) */
 	__u32 nat_icmp_send;
 	__u32 pool_pressure;	/* set by xvsd's sweeper (docs/conn-pressure.md) */
+	__u32 sync_master;	/* 1: a master sync daemon runs: feed sync_ring (docs/ha.md) */
 };
 
 /* ---- counters ---------------------------------------------------------- */
@@ -355,6 +356,40 @@ struct xvs_gc_req {
 	__u32 count;		/* keys used, <= XVS_GC_BATCH */
 	__u32 expired;		/* out */
 	struct xvs_conn_key keys[XVS_GC_BATCH];	/* XVS_DIR_IN keys */
+};
+
+/*
+ * Connection sync (IPVS's sync daemon, docs/ha.md). On a master director the
+ * datapath writes one struct xvs_sync_rec into the sync_ring ringbuf when it
+ * creates a connection or changes its state; xvsd sends them to the backup,
+ * whose xvsd resolves service and server by address (ids differ between
+ * directors) and hands them to the xvs_sync_in program (BPF_PROG_TEST_RUN,
+ * struct xvs_sync_req as packet data), which inserts or updates both entries
+ * with the counts atomic with the datapath's.
+ */
+#define XVS_SYNC_RING_SIZE	(256 * 1024)	/* bytes, a power of 2 */
+#define XVS_SYNC_MAGIC		0x58565359	/* "XVSY" */
+#define XVS_SYNC_BATCH		32
+
+struct xvs_sync_rec {
+	struct xvs_conn conn;	/* the IN entry as it is now */
+	__u32 proto;
+	__u32 pad;
+};
+
+/* One connection or template for xvs_sync_in: conn.dest_id / svc_id are the backup's. */
+struct xvs_sync_ent {
+	struct xvs_conn conn;	/* state word: state | XVS_CONN_INACTIVE as the master had it */
+	__u32 proto;
+	__u32 svc_timeout;	/* the service's persistence timeout, for a template made here */
+};
+
+struct xvs_sync_req {
+	__u32 magic;
+	__u32 count;		/* entries used, <= XVS_SYNC_BATCH */
+	__u32 created;		/* out: connections and templates inserted */
+	__u32 updated;		/* out: existing ones updated */
+	struct xvs_sync_ent ents[XVS_SYNC_BATCH];
 };
 
 #endif /* XVS_ABI_H */

@@ -42,6 +42,9 @@ enum xvs_ctl_cmd {
 				 * services and dests in kernel order (xvsadm sorts).
 				 * One service asked and absent: -ESRCH. */
 	XVS_CMD_LIST_CONN,	/* -> n x xvs_ctl_conn */
+	XVS_CMD_START_DAEMON,	/* xvs_ctl_daemon; running already: -EEXIST */
+	XVS_CMD_STOP_DAEMON,	/* xvs_ctl_daemon (state only); none: -ESRCH */
+	XVS_CMD_LIST_DAEMON,	/* -> n x xvs_ctl_daemon, master first */
 	XVS_CMD_MAX,
 };
 
@@ -137,5 +140,26 @@ struct xvs_ctl_conn {
 	__u32 state;		/* enum xvs_state (templates: 0 NONE, 1 ASSURED) */
 	__u32 expire;		/* seconds left */
 };
+
+/* A connection sync daemon (ipvsadm --start-daemon; IPVS's defaults when 0). */
+#define XVS_DAEMON_MASTER	1
+#define XVS_DAEMON_BACKUP	2
+
+struct xvs_ctl_daemon {
+	__u32 state;		/* XVS_DAEMON_MASTER / XVS_DAEMON_BACKUP */
+	__u32 syncid;		/* 0..255 */
+	char mcast_ifn[XVS_IFNAMSIZ];
+	__u32 mcast_group;	/* IPv4, network order; 0: 224.0.0.81 */
+	__u16 mcast_port;	/* network order; 0: 8848 */
+	__u8 mcast_ttl;		/* 0: 1 */
+	__u8 pad;
+	__u32 sync_maxlen;	/* datagram payload bytes; 0: 1472 */
+	__u32 set;		/* XVS_DAEMON_SET_*: what was given, for listings */
+};
+
+#define XVS_DAEMON_SET_GROUP	0x1
+#define XVS_DAEMON_SET_PORT	0x2
+#define XVS_DAEMON_SET_TTL	0x4
+#define XVS_DAEMON_SET_MAXLEN	0x8
 
 #endif /* XVS_CTL_PROTO_H */

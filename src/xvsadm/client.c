@@ -101,3 +101,21 @@ int client_get_timeout(struct client *c, struct xvs_ctl_timeout *t)
 {
 	return call_fixed(c, XVS_CMD_GET_TIMEOUT, t, sizeof(*t));
 }
+
+int client_list_daemon(struct client *c, struct xvs_ctl_daemon *d, size_t *n)
+{
+	size_t rlen = 0;
+	void *reply = NULL;
+	int err;
+
+	*n = 0;
+	err = ctl_call(c->fd, XVS_CMD_LIST_DAEMON, NULL, 0, &reply, &rlen);
+	if (!err && (rlen % sizeof(*d) || rlen > 2 * sizeof(*d)))
+		err = -EBADMSG;
+	if (!err && rlen) {
+		memcpy(d, reply, rlen);
+		*n = rlen / sizeof(*d);
+	}
+	free(reply);
+	return err;
+}

@@ -30,4 +30,7 @@ int client_list(struct client *c, const struct xvs_ctl_svc *one, struct svc_list
 int client_list_conn(struct client *c, struct xvs_ctl_conn **conns, size_t *n);
 int client_get_timeout(struct client *c, struct xvs_ctl_timeout *t);
 
+/* The running sync daemons (at most 2) into @d. */
+int client_list_daemon(struct client *c, struct xvs_ctl_daemon *d, size_t *n);
+
 #endif /* XVSADM_CLIENT_H */

@@ -25,6 +25,8 @@ static const struct {
 	{ OP_GET_SERVICES, ESRCH, "No such service" },
 	{ OP_GET_DESTS, ESRCH, "No such service" },
 	{ OP_GET_SERVICE, ESRCH, "No such service" },
+	{ OP_START_DAEMON, EEXIST, "Daemon has already run" },
+	{ OP_STOP_DAEMON, ESRCH, "No daemon is running" },
 	{ OP_OTHER, EPERM, "Permission denied (you must be root)" },
 	{ OP_OTHER, EINVAL, "Invalid operation.  Possibly wrong module version, address not unicast, ..." },
 	{ OP_OTHER, ENOPROTOOPT, "Protocol not available" },

@@ -18,6 +18,8 @@ enum xvsadm_op {
 	OP_GET_SERVICES,
 	OP_GET_SERVICE,
 	OP_GET_DESTS,
+	OP_START_DAEMON,
+	OP_STOP_DAEMON,
 };
 
 /* The text ipvsadm prints when op failed with errno err (positive). */

@@ -258,12 +258,24 @@ void json_timeout(FILE *f, const struct xvs_ctl_timeout *t)
 	jw_end(&w);
 }
 
-void json_daemons(FILE *f)
+void json_daemons(FILE *f, const struct xvs_ctl_daemon *d, size_t n)
 {
 	struct jw w;
+	size_t i;
 
 	jw_begin(&w, f);
 	jw_open(&w, "daemons", '[');
+	for (i = 0; i < n; i++, d++) {
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "state", d->state == XVS_DAEMON_MASTER ? "master" : "backup");
+		jw_strn(&w, "mcast_interface", d->mcast_ifn, sizeof(d->mcast_ifn));
+		jw_u64(&w, "syncid", d->syncid);
+		jw_addr(&w, "mcast_group", AF_INET, &d->mcast_group);
+		jw_u64(&w, "mcast_port", ntohs(d->mcast_port));
+		jw_u64(&w, "mcast_ttl", d->mcast_ttl);
+		jw_u64(&w, "sync_maxlen", d->sync_maxlen);
+		jw_close(&w, '}');
+	}
 	jw_close(&w, ']');
 	jw_end(&w);
 }

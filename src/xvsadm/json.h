@@ -29,6 +29,6 @@ void json_conns(FILE *f, const struct xvs_ctl_conn *conns, size_t n);
 void json_timeout(FILE *f, const struct xvs_ctl_timeout *t);
 
 /* -L --daemon: xvs runs no sync daemon, so the list is always empty. */
-void json_daemons(FILE *f);
+void json_daemons(FILE *f, const struct xvs_ctl_daemon *d, size_t n);
 
 #endif /* XVSADM_JSON_H */

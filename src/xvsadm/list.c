@@ -369,6 +369,28 @@ void list_timeout(FILE *f, const struct xvs_ctl_timeout *t)
 		(int)t->udp);
 }
 
+void list_daemons(FILE *f, const struct xvs_ctl_daemon *d, size_t n)
+{
+	char group[INET_ADDRSTRLEN];
+	size_t i;
+
+	for (i = 0; i < n; i++, d++) {
+		fprintf(f, "%s sync daemon (mcast=%.*s, syncid=%u",
+			d->state == XVS_DAEMON_MASTER ? "master" : "backup",
+			(int)sizeof(d->mcast_ifn), d->mcast_ifn, d->syncid);
+		if (d->set & XVS_DAEMON_SET_MAXLEN)
+			fprintf(f, ", maxlen=%u", d->sync_maxlen);
+		if ((d->set & XVS_DAEMON_SET_GROUP) &&
+		    inet_ntop(AF_INET, &d->mcast_group, group, sizeof(group)))
+			fprintf(f, ", group=%s", group);
+		if (d->set & XVS_DAEMON_SET_PORT)
+			fprintf(f, ", port=%u", ntohs(d->mcast_port));
+		if (d->set & XVS_DAEMON_SET_TTL)
+			fprintf(f, ", ttl=%u", d->mcast_ttl);
+		fprintf(f, ")\n");
+	}
+}
+
 void list_conn_title(FILE *f, unsigned int format)
 {
 	fprintf(f, "IPVS connection entries\n");

@@ -40,6 +40,8 @@ void list_service(FILE *f, const struct list_svc *s, unsigned int format,
 		  const struct addr_resolver *res);
 void list_largenum(FILE *f, unsigned long long v, unsigned int format);
 void list_timeout(FILE *f, const struct xvs_ctl_timeout *t);
+/* `-L --daemon`: ipvsadm's line per running sync daemon. */
+void list_daemons(FILE *f, const struct xvs_ctl_daemon *d, size_t n);
 void list_conn_title(FILE *f, unsigned int format);
 void list_conn(FILE *f, const struct xvs_ctl_conn *c, unsigned int format,
 	       const struct addr_resolver *res);

@@ -339,6 +339,9 @@ static enum xvsadm_parse parse_command(struct parse *p, int c, const char *arg)
 		return fail(p, "illegal start-daemon parameter specified");
 	if (c == TAG_STOP_DAEMON && strcmp(arg, "master") && strcmp(arg, "backup"))
 		return fail(p, "illegal start_daemon specified");
+	if (c == TAG_START_DAEMON || c == TAG_STOP_DAEMON)
+		p->ce->daemon.state = strcmp(arg, "master") ? XVS_DAEMON_BACKUP :
+							      XVS_DAEMON_MASTER;
 	return PARSE_OK;
 }
 
@@ -424,10 +427,12 @@ static enum xvsadm_parse parse_one(struct parse *p, struct scan *s, int c)
 	case 'n':
 		return set_format(p, OPTC_NUMERIC, FMT_NUMERIC);
 	case TAG_MCAST_INTERFACE:
+		/* ipvsadm cuts a long name; xvsd then finds no such device */
+		snprintf(ce->daemon.mcast_ifn, sizeof(ce->daemon.mcast_ifn), "%s", arg);
 		return set_option(p, OPTC_MCAST);
 	case 'I':
 		r = set_option(p, OPTC_SYNCID);
-		return r ? r : parse_number(p, arg, 0, 255, "syncid", &v);
+		return r ? r : parse_number(p, arg, 0, 255, "syncid", &ce->daemon.syncid);
 	case TAG_TIMEOUT:
 		return set_option(p, OPTC_TIMEOUT);
 	case TAG_DAEMON:
@@ -471,19 +476,38 @@ static enum xvsadm_parse parse_one(struct parse *p, struct scan *s, int c)
 		struct in6_addr a;
 
 		r = set_option(p, OPTC_MCAST_GROUP);
-		if (!r && inet_pton(AF_INET, arg, &a) <= 0 && inet_pton(AF_INET6, arg, &a) <= 0)
+		if (r)
+			return r;
+		if (inet_pton(AF_INET, arg, &a) > 0) {
+			memcpy(&ce->daemon.mcast_group, &a, 4);
+			ce->daemon.set |= XVS_DAEMON_SET_GROUP;
+			return PARSE_OK;
+		}
+		if (inet_pton(AF_INET6, arg, &a) <= 0)
 			return fail(p, "illegal mcast-group specified");
-		return r;
+		return fail(p, "xvs: IPv6 sync multicast groups are not supported");
 	}
 	case TAG_MCAST_PORT:
 		r = set_option(p, OPTC_MCAST_PORT);
-		return r ? r : parse_number(p, arg, 1, 65535, "mcast-port", &v);
+		if (!r)
+			r = parse_number(p, arg, 1, 65535, "mcast-port", &v);
+		ce->daemon.mcast_port = htons(v);
+		ce->daemon.set |= XVS_DAEMON_SET_PORT;
+		return r;
 	case TAG_MCAST_TTL:
 		r = set_option(p, OPTC_MCAST_TTL);
-		return r ? r : parse_number(p, arg, 1, 255, "mcast-ttl", &v);
+		if (!r)
+			r = parse_number(p, arg, 1, 255, "mcast-ttl", &v);
+		ce->daemon.mcast_ttl = v;
+		ce->daemon.set |= XVS_DAEMON_SET_TTL;
+		return r;
 	case TAG_SYNC_MAXLEN:
 		r = set_option(p, OPTC_SYNC_MAXLEN);
-		return r ? r : parse_number(p, arg, 1, 65535 - 20 - 8, "sync-maxlen", &v);
+		if (!r)
+			r = parse_number(p, arg, 1, 65535 - 20 - 8, "sync-maxlen", &v);
+		ce->daemon.sync_maxlen = v;
+		ce->daemon.set |= XVS_DAEMON_SET_MAXLEN;
+		return r;
 	case TAG_TUN_INFO:
 		return set_format(p, OPTC_TUN_INFO, FMT_TUN_INFO);
 	case TAG_TUN_TYPE: {
@@ -671,8 +695,9 @@ static enum xvsadm_parse check_xvs(struct parse *p)
 {
 	struct xvsadm_cmd *ce = p->ce;
 
-	if (ce->cmd == CMD_STARTDAEMON || ce->cmd == CMD_STOPDAEMON)
-		return fail(p, "xvs: connection synchronization daemons are not supported yet");
+	/* ipvsadm's default interface */
+	if (ce->cmd == CMD_STARTDAEMON && !ce->daemon.mcast_ifn[0])
+		strcpy(ce->daemon.mcast_ifn, "eth0");
 	if ((ce->format & FMT_JSON) && ce->cmd != CMD_LIST)
 		return fail(p, "Illegal '%s' option with the '%s' command", "json",
 			    cmd_names[ce->cmd - 1]);

@@ -118,7 +118,9 @@ static int list_conns(struct xvsadm_ctx *x, unsigned int format, bool *stop)
 
 static int run_list(struct xvsadm_ctx *x, const struct xvsadm_cmd *ce, bool *stop)
 {
+	struct xvs_ctl_daemon d[2];
 	struct xvs_ctl_timeout t;
+	size_t n;
 	int err;
 
 	if (ce->options & OPT(OPTC_CONNECTION))
@@ -135,8 +137,16 @@ static int run_list(struct xvsadm_ctx *x, const struct xvsadm_cmd *ce, bool *sto
 			list_timeout(x->out, &t);
 		return 0;
 	}
-	if (ce->options & OPT(OPTC_DAEMON))
-		return 0;	/* xvs runs no sync daemon: ipvsadm prints nothing then */
+	if (ce->options & OPT(OPTC_DAEMON)) {
+		err = client_list_daemon(&x->client, d, &n);
+		if (err)
+			return list_failed(x, OP_OTHER, err, stop);
+		if (ce->format & FMT_JSON)
+			json_daemons(x->out, d, n);
+		else
+			list_daemons(x->out, d, n);
+		return 0;
+	}
 	return list_all(x, ce->format, stop);
 }
 
@@ -162,12 +172,6 @@ static int run_command(struct xvsadm_ctx *x, struct xvsadm_cmd *ce, bool *stop)
 	bool zero_one = ce->options & OPT(OPTC_SERVICE);
 	int err;
 
-	if (ce->cmd == CMD_LIST && (ce->options & OPT(OPTC_DAEMON))) {
-		/* xvs runs no sync daemon: ipvsadm prints nothing then */
-		if (ce->format & FMT_JSON)
-			json_daemons(x->out);
-		return 0;
-	}
 	if (ce->cmd == CMD_RESTORE) {
 		if (x->reading_stdin) {
 			/* ipvsadm's guard against a -R line inside -R */
@@ -209,8 +213,15 @@ static int run_command(struct xvsadm_ctx *x, struct xvsadm_cmd *ce, bool *stop)
 		err = client_simple(&x->client, XVS_CMD_SET_TIMEOUT, &ce->timeout,
 				    sizeof(ce->timeout));
 		return err ? op_failed(x, OP_OTHER, err) : 0;
+	case CMD_STARTDAEMON:
+		err = client_simple(&x->client, XVS_CMD_START_DAEMON, &ce->daemon,
+				    sizeof(ce->daemon));
+		return err ? op_failed(x, OP_START_DAEMON, err) : 0;
+	case CMD_STOPDAEMON:
+		err = client_simple(&x->client, XVS_CMD_STOP_DAEMON, &ce->daemon,
+				    sizeof(ce->daemon));
+		return err ? op_failed(x, OP_STOP_DAEMON, err) : 0;
 	}
-	/* the sync daemon commands were refused while parsing */
 	return RUN_FAILED;
 }
 

@@ -101,6 +101,7 @@ struct xvsadm_cmd {
 	struct xvs_ctl_svc svc;
 	struct xvs_ctl_dest dest;
 	struct xvs_ctl_timeout timeout;
+	struct xvs_ctl_daemon daemon;	/* --start-daemon / --stop-daemon */
 	int tun_type;			/* 0 ipip, 1 gue, 2 gre */
 };
 

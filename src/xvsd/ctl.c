@@ -23,6 +23,7 @@
 #include "list.h"
 #include "log.h"
 #include "svc.h"
+#include "sync.h"
 
 #define CTL_SEND_TIMEOUT_S 5
 
@@ -105,6 +106,29 @@ static int opt_svc(const void *p, size_t len, struct xvs_ctl_svc *svc, bool *giv
 	return 0;
 }
 
+/* The sync daemons (sync.h): start, stop, list. */
+static int do_daemon_cmd(struct xvsd *st, __u16 cmd, const void *p, size_t len, void **reply,
+			 size_t *reply_len)
+{
+	struct xvs_ctl_daemon d[2];
+	size_t n;
+
+	if (!st->sync)
+		return -EOPNOTSUPP;
+	if (cmd == XVS_CMD_LIST_DAEMON) {
+		if (len)
+			return -EINVAL;
+		n = sync_list(st->sync, d);
+		return n ? reply_copy(d, n * sizeof(d[0]), reply, reply_len) : 0;
+	}
+	if (len != sizeof(d[0]))
+		return -EINVAL;
+	memcpy(&d[0], p, sizeof(d[0]));
+	if (cmd == XVS_CMD_START_DAEMON)
+		return sync_start(st->sync, &d[0]);
+	return sync_stop(st->sync, d[0].state);
+}
+
 int ctl_handle(struct xvsd *st, __u16 cmd, const void *p, size_t len, void **reply,
 	       size_t *reply_len)
 {
@@ -150,6 +174,10 @@ int ctl_handle(struct xvsd *st, __u16 cmd, const void *p, size_t len, void **rep
 		return err ? err : list_services(st, given ? &svc.id : NULL, reply, reply_len);
 	case XVS_CMD_LIST_CONN:
 		return len ? -EINVAL : list_conns(st, reply, reply_len);
+	case XVS_CMD_START_DAEMON:
+	case XVS_CMD_STOP_DAEMON:
+	case XVS_CMD_LIST_DAEMON:
+		return do_daemon_cmd(st, cmd, p, len, reply, reply_len);
 	default:
 		return -EINVAL;
 	}
@@ -161,6 +189,7 @@ static const char *const cmd_names[XVS_CMD_MAX] = {
 	[XVS_CMD_ADD_DEST] = "add server",	 [XVS_CMD_EDIT_DEST] = "edit server",
 	[XVS_CMD_DEL_DEST] = "delete server",	 [XVS_CMD_ZERO] = "zero",
 	[XVS_CMD_SET_TIMEOUT] = "set timeouts",
+	[XVS_CMD_START_DAEMON] = "start sync daemon", [XVS_CMD_STOP_DAEMON] = "stop sync daemon",
 };
 
 /* Configuration changes are state changes: log them (reads only at debug). */

@@ -27,12 +27,16 @@ int mapset_from_skel(struct xvsd_maps *m, struct xvs *skel)
 	m->drop_stats = bpf_map__fd(skel->maps.drop_stats);
 	m->addr_set = bpf_map__fd(skel->maps.addr_set);
 	m->gc_prog = bpf_program__fd(skel->progs.xvs_gc);
+	m->sync_in_prog = bpf_program__fd(skel->progs.xvs_sync_in);
+	m->sync_ring = bpf_map__fd(skel->maps.sync_ring);
 	m->nr_cpus = ncpu;
 	m->conn_entries = bpf_map__max_entries(skel->maps.conn_v4);
 	m->pool_size = bpf_map__max_entries(skel->maps.conn_pool);
 	if (m->svc_map < 0 || m->svc_dests < 0 || m->dest_info < 0 || m->dest_cnt < 0 ||
 	    m->conn_v4 < 0 || m->globals < 0 || m->svc_stats < 0 || m->dest_stats < 0 ||
 	    m->glob_stats < 0 || m->drop_stats < 0 || m->addr_set < 0 || m->gc_prog < 0)
+		return -EBADF;
+	if (m->sync_in_prog < 0 || m->sync_ring < 0)
 		return -EBADF;
 	return 0;
 }

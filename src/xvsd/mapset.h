@@ -25,6 +25,8 @@ struct xvsd_maps {
 	int drop_stats;
 	int addr_set;		/* VIPs and NAT servers (addrset.c) */
 	int gc_prog;		/* xvs_gc program */
+	int sync_in_prog;	/* xvs_sync_in program (sync.c) */
+	int sync_ring;		/* master sync records (sync.c) */
 	int nr_cpus;		/* possible CPUs: per-CPU value count */
 	__u32 conn_entries;	/* conn_v4 max_entries */
 	__u32 pool_size;	/* conn_pool max_entries: unanswered connections */

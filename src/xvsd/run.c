@@ -19,6 +19,7 @@
 #include "rates.h"
 #include "run.h"
 #include "version.h"
+#include "sync.h"
 #include "vrrp.h"
 
 static void on_sweep(struct loop *l, int fd, uint32_t events, void *data)
@@ -111,6 +112,11 @@ int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 		err = vrrp_serve(st->vrrp, l, st);
 	if (!err && st->ka)
 		err = ka_start(st->ka, st, l);
+	if (!err) {
+		st->sync = sync_new(l, st);
+		if (!st->sync)
+			err = -ENOMEM;
+	}
 	if (!err)
 		err = ctl_serve(l, listen_fd, st);
 	if (!err && metrics_fd >= 0) {
@@ -125,6 +131,8 @@ int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 	else
 		pr_err("event loop setup: %s", strerror(-err));
 	ka_stop(st->ka);	/* its checkers are on the loop */
+	sync_free(st->sync);	/* its sockets and ring are on the loop */
+	st->sync = NULL;
 	loop_free(l);
 	metrics_free(m);
 	if (metrics_fd >= 0)

@@ -19,6 +19,7 @@
 
 struct vrrp;
 struct ka;
+struct sync;
 
 struct xvsd_svc {
 	__u32 id;
@@ -48,6 +49,7 @@ struct xvsd {
 	__u64 gc_expired;	/* connections expired by the sweeper, total */
 	struct vrrp *vrrp;	/* VRRP follower (vrrp.h); NULL: serve every service */
 	struct ka *ka;		/* keepalived.conf's services (ka_apply.h); NULL: none */
+	struct sync *sync;	/* connection sync daemons (sync.h); NULL: none possible */
 };
 
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */

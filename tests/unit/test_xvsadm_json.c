@@ -182,7 +182,7 @@ static void test_conns_timeout_daemons(void **state)
 	f = open_memstream(&out, &len);
 	json_conns(f, c, 0);
 	json_timeout(f, &t);
-	json_daemons(f);
+	json_daemons(f, NULL, 0);
 	fclose(f);
 	assert_string_equal(out, "{\"connections\":[]}\n"
 			    "{\"timeout\":{\"tcp\":900,\"tcpfin\":120,\"udp\":300}}\n"

@@ -99,10 +99,9 @@ static const struct {
 	{ "-A --sctp-service 1.2.3.4:80", 2,
 	  "xvs: SCTP services (--sctp-service) are not supported yet\n" },
 	{ "-A -f 1", 2, "xvs: firewall-mark services (-f) are not supported yet\n" },
-	{ "--start-daemon master", 2,
-	  "xvs: connection synchronization daemons are not supported yet\n" },
-	{ "--stop-daemon backup --syncid 3", 2,
-	  "xvs: connection synchronization daemons are not supported yet\n" },
+	{ "--start-daemon master --mcast-group ff02::1", 2,
+	  "xvs: IPv6 sync multicast groups are not supported\n" },
+	{ "--start-daemon master --mcast-group 1.2.3", 2, "illegal mcast-group specified\n" },
 	/* no xvsd listening */
 	{ "-L -n", 2, "Can't initialize ipvs: No such file or directory\n"
 		      "Are you sure that xvsd is running and listening on /nonexistent/xvsd.sock?\n" },

@@ -209,6 +209,11 @@ static void test_errno_replies(void **state)
 		{ "-d -t 10.0.0.1:81 -r 10.0.0.2", 255, "Service not defined\n" },
 		{ "-L -n -t 10.0.0.1:81", 1, "No such service\n" },
 		{ "-L --daemon", 0, "" },
+		{ "--start-daemon master --syncid 3", 0, "" },
+		{ "--start-daemon master --mcast-interface eth1", 255, "Daemon has already run\n" },
+		{ "--stop-daemon backup", 255, "No daemon is running\n" },
+		{ "--stop-daemon master", 0, "" },
+		{ "--stop-daemon master", 255, "No daemon is running\n" },
 	};
 	size_t i;
 
@@ -221,6 +226,43 @@ static void test_errno_replies(void **state)
 		assert_int_equal(r.rc, rows[i].rc);
 		result_free(&r);
 	}
+}
+
+/* -L --daemon prints ipvsadm's line per daemon, the options given and no others. */
+static void test_daemons(void **state)
+{
+	struct result r;
+
+	(void)state;
+	r = run("ipvsadm", "--start-daemon master --mcast-interface eth1 --syncid 7", "");
+	assert_int_equal(r.rc, 0);
+	result_free(&r);
+	r = run("ipvsadm", "--start-daemon backup --mcast-interface eth2 --mcast-group 224.0.0.99 "
+		"--mcast-port 8849 --mcast-ttl 2 --sync-maxlen 1000", "");
+	assert_int_equal(r.rc, 0);
+	result_free(&r);
+	r = run("ipvsadm", "-L --daemon", "");
+	assert_string_equal(r.out, "master sync daemon (mcast=eth1, syncid=7)\n"
+			    "backup sync daemon (mcast=eth2, syncid=0, maxlen=1000, "
+			    "group=224.0.0.99, port=8849, ttl=2)\n");
+	assert_int_equal(r.rc, 0);
+	result_free(&r);
+	r = run("ipvsadm", "-L --daemon -j", "");
+	assert_string_equal(r.out, "{\"daemons\":[{\"state\":\"master\",\"mcast_interface\":\"eth1\","
+			    "\"syncid\":7,\"mcast_group\":\"0.0.0.0\",\"mcast_port\":0,"
+			    "\"mcast_ttl\":0,\"sync_maxlen\":0},{\"state\":\"backup\","
+			    "\"mcast_interface\":\"eth2\",\"syncid\":0,\"mcast_group\":\"224.0.0.99\","
+			    "\"mcast_port\":8849,\"mcast_ttl\":2,\"sync_maxlen\":1000}]}\n");
+	result_free(&r);
+	r = run("ipvsadm", "--stop-daemon master", "");
+	assert_int_equal(r.rc, 0);
+	result_free(&r);
+	r = run("ipvsadm", "--stop-daemon backup", "");
+	assert_int_equal(r.rc, 0);
+	result_free(&r);
+	r = run("ipvsadm", "-L --daemon", "");
+	assert_string_equal(r.out, "");
+	result_free(&r);
 }
 
 static void test_list_one(void **state)
@@ -262,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_restore_errors),
 		cmocka_unit_test(test_errno_replies),
 		cmocka_unit_test(test_list_one),
+		cmocka_unit_test(test_daemons),
 		cmocka_unit_test(test_generic_errno),
 	};
 

@@ -190,6 +190,7 @@ struct fake_state {
 	int nconns;
 	__u16 fail_cmd;		/* answer this command with fail_err */
 	int fail_err;
+	struct xvs_ctl_daemon daemons[2];	/* [state - 1]; state 0: not running */
 };
 
 struct fake_xvsd {
@@ -335,6 +336,27 @@ static inline int fake_handle(struct fake_state *st, __u16 cmd, const void *p, s
 		return 0;
 	case XVS_CMD_LIST_CONN:
 		fwrite(st->conns, sizeof(st->conns[0]), st->nconns, out);
+		return 0;
+	case XVS_CMD_START_DAEMON:
+	case XVS_CMD_STOP_DAEMON: {
+		const struct xvs_ctl_daemon *d = p;
+
+		if (len != sizeof(*d) || d->state < 1 || d->state > 2)
+			return -EINVAL;
+		if (cmd == XVS_CMD_START_DAEMON && st->daemons[d->state - 1].state)
+			return -EEXIST;
+		if (cmd == XVS_CMD_STOP_DAEMON && !st->daemons[d->state - 1].state)
+			return -ESRCH;
+		if (cmd == XVS_CMD_START_DAEMON)
+			st->daemons[d->state - 1] = *d;
+		else
+			memset(&st->daemons[d->state - 1], 0, sizeof(*d));
+		return 0;
+	}
+	case XVS_CMD_LIST_DAEMON:
+		for (i = 0; i < 2; i++)
+			if (st->daemons[i].state)
+				fwrite(&st->daemons[i], sizeof(st->daemons[i]), 1, out);
 		return 0;
 	}
 	return -EINVAL;
