@@ -263,6 +263,16 @@ static int parse_line(struct xvsd_conf *c, unsigned int *seen, char *line, char 
 		*seen |= k->bit;
 		return k->set(c, val, msg, msglen);
 	}
+	/* IPVS's connection settings: a table of their own (connopt.c). */
+	for (i = 0; connopt_key(i); i++) {
+		if (strcmp(key, connopt_key(i)))
+			continue;
+		if (!*val)
+			return fail(msg, msglen, "no value for '%s'", key);
+		if (c->connopt.set & (1u << i))
+			return fail(msg, msglen, "'%s' given twice", key);
+		return connopt_parse(&c->connopt, key, val, msg, msglen);
+	}
 	return fail(msg, msglen, "unknown key '%s'", key);
 }
 
@@ -276,6 +286,8 @@ int conf_parse_text(struct xvsd_conf *c, const char *name, const char *text, cha
 
 	/* A file's interfaces replace earlier ones, as a later -i does. */
 	tmp.nifaces = 0;
+	/* Its connection settings are its own until merged (twice = in it). */
+	tmp.connopt.set = 0;
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 		char msg[256], *line, *hash;
@@ -302,6 +314,8 @@ int conf_parse_text(struct xvsd_conf *c, const char *name, const char *text, cha
 	}
 	if (!(seen & CONF_IFACES))
 		tmp.nifaces = c->nifaces;
+	connopt_merge(&c->connopt, &tmp.connopt);
+	tmp.connopt = c->connopt;
 	*c = tmp;
 	return 0;
 }
@@ -373,5 +387,6 @@ void conf_merge(struct xvsd_conf *dst, const struct xvsd_conf *src)
 		dst->vrrp.ninst = src->vrrp.ninst;
 		memcpy(dst->vrrp.inst, src->vrrp.inst, sizeof(dst->vrrp.inst));
 	}
+	connopt_merge(&dst->connopt, &src->connopt);
 	dst->set |= src->set;
 }

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <linux/types.h>
 
+#include "connopt.h"
 #include "vrrp_conf.h"
 
 #define XVSD_CONF_FILE		"/etc/xvs/xvsd.conf"
@@ -52,6 +53,7 @@ struct xvsd_conf {
 	struct sockaddr_storage metrics;	/* Prometheus endpoint (metrics.h) */
 	socklen_t metrics_len;			/* 0: off, the default */
 	struct vrrp_conf vrrp;			/* following keepalived (docs/ha.md) */
+	struct connopt connopt;			/* IPVS's connection sysctls */
 	char keepalived_conf[PATH_MAX];		/* "": none (docs/keepalived.md) */
 };
 

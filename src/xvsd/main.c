@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "config.h"
@@ -46,6 +47,7 @@ enum {
 	OPT_VRRP_FIFO,
 	OPT_VRRP_INSTANCE,
 	OPT_CHECK,
+	OPT_CONNOPT,	/* + enum connopt_id */
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +64,13 @@ static const struct option long_opts[] = {
 	{ "vrrp-fifo", required_argument, NULL, OPT_VRRP_FIFO },
 	{ "vrrp-instance", required_argument, NULL, OPT_VRRP_INSTANCE },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "conn-reuse-mode", required_argument, NULL, OPT_CONNOPT + CONNOPT_CONN_REUSE_MODE },
+	{ "expire-nodest-conn", required_argument, NULL,
+	  OPT_CONNOPT + CONNOPT_EXPIRE_NODEST_CONN },
+	{ "expire-quiescent-template", required_argument, NULL,
+	  OPT_CONNOPT + CONNOPT_EXPIRE_QUIESCENT_TEMPLATE },
+	{ "sloppy-tcp", required_argument, NULL, OPT_CONNOPT + CONNOPT_SLOPPY_TCP },
+	{ "nat-icmp-send", required_argument, NULL, OPT_CONNOPT + CONNOPT_NAT_ICMP_SEND },
 	{ "log-syslog", no_argument, NULL, 'l' },
 	{ "debug", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
@@ -95,6 +104,11 @@ static void usage(FILE *f)
 		"      --vrrp-instance NAME=ADDR[,ADDR...]  the VIPs of a VRRP instance (repeatable)\n"
 		"      --check                 exit 0 if the xvsd on the socket answers within 1 s\n"
 		"                              (a keepalived vrrp_script)\n"
+		"      --conn-reuse-mode 0..3  IPVS's connection sysctls of the same names\n"
+		"      --expire-nodest-conn 0|1    (defaults 1, 0, 0, 0, 0; a restarted xvsd\n"
+		"      --expire-quiescent-template 0|1   keeps the running values unless\n"
+		"      --sloppy-tcp 0|1            given)\n"
+		"      --nat-icmp-send 0|1\n"
 		"  -l, --log-syslog            log to syslog (default: stderr)\n"
 		"  -D, --debug                 log debug messages\n"
 		"  -h, --help                  this text\n"
@@ -169,6 +183,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_CHECK:
 			cli->check = true;
+			break;
+		case OPT_CONNOPT ... OPT_CONNOPT + CONNOPT_MAX - 1:
+			ret = connopt_parse(&cli->conf.connopt, connopt_key(opt - OPT_CONNOPT),
+					    optarg, err, sizeof(err));
 			break;
 		case 'l':
 			cli->conf.log_syslog = true;
@@ -273,6 +291,12 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c, struct ka *k
 		goto out_close;
 	}
 	pr_info("%u services, %u connection slots", st->nsvcs, maps.conn_entries / 2);
+	if (connopt_apply(&c->connopt, &st->globals) &&
+	    bpf_map_update_elem(maps.globals, &(__u32){ 0 }, &st->globals, BPF_ANY)) {
+		err = -errno;
+		pr_err("write the connection settings: %s", strerror(-err));
+		goto out_state;
+	}
 	st->ka = ka;
 	/* After state_adopt(), which builds *st afresh. */
 	if (c->vrrp.fifo[0]) {
