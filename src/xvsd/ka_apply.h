@@ -11,6 +11,8 @@
 #ifndef XVSD_KA_APPLY_H
 #define XVSD_KA_APPLY_H
 
+#include <stdio.h>
+
 #include "state.h"
 
 struct loop;
@@ -39,6 +41,9 @@ void ka_stop(struct ka *k);
  * else apply the difference (health carried over for unchanged checkers).
  */
 void ka_reload(struct ka *k);
+
+/* The health families of the metrics scrape (ka_metrics.c, docs/ops.md). */
+void ka_metrics_format(FILE *f, const struct ka *k);
 
 /* "<dir of socket>/xvsd-keepalived.state" */
 void ka_state_path(const char *socket_path, char *buf, size_t len);

@@ -24,6 +24,7 @@ struct ka_rsrt {
 	const struct ka_rs *cfg;
 	bool alive;		/* in the pool as far as health goes (ISALIVE) */
 	__s32 weight;		/* effective: configured, or misc_dynamic's */
+	__u64 failures;		/* down verdicts of its checkers, for the metrics */
 	int nchecks;
 	struct check **checks;
 };

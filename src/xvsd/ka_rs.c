@@ -109,6 +109,7 @@ void ka_rs_checker_state(struct check *c, bool up, void *owner)
 	struct ka_rsrt *rs = owner;
 
 	(void)c;
+	rs->failures += !up;
 	/* One failed checker is enough to take it down; all up brings it back. */
 	ka_rs_set_alive(rs, up ? !failed_checks(rs) : false);
 	ka_save(rs->vs->k);

@@ -3,7 +3,8 @@
  * The metrics a scrape shows, in Prometheus' text exposition format 0.0.4.
  * A snapshot is taken with the very code that answers xvsadm's LIST and
  * GET_INFO (list.c), so metrics and `ipvsadm -L --stats/--rate` never
- * disagree. Per-service and per-server families are tables of offsets into
+ * disagree; with keepalived.conf, the health of its servers follows
+ * (ka_metrics.c). Per-service and per-server families are tables of offsets into
  * the reply structs; every family is written whole (HELP, TYPE, then all its
  * samples), as the format requires.
  */
@@ -12,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <bpf/bpf.h>
 
+#include "dropwatch.h"
+#include "ka_apply.h"
 #include "list.h"
 #include "metrics.h"
 
@@ -274,27 +276,18 @@ int metrics_format(FILE *f, const struct metrics_data *d)
 		err = put_svc_family(f, d, &svc_families[i]);
 	for (i = 0; !err && i < sizeof(dest_families) / sizeof(dest_families[0]); i++)
 		err = put_dest_family(f, d, &dest_families[i]);
+	if (!err && d->ka)
+		ka_metrics_format(f, d->ka);
 	return err;
 }
 
 static int read_drops(const struct xvsd_maps *m, __u64 *drops)
 {
-	__u64 *pc = calloc(m->nr_cpus, sizeof(*pc));
 	__u32 i;
-	int c, err = 0;
+	int err = 0;
 
-	if (!pc)
-		return -ENOMEM;
-	for (i = 0; i < XVS_DROP_MAX && !err; i++) {
-		drops[i] = 0;
-		if (bpf_map_lookup_elem(m->drop_stats, &i, pc)) {
-			err = -errno;
-			break;
-		}
-		for (c = 0; c < m->nr_cpus; c++)
-			drops[i] += pc[c];
-	}
-	free(pc);
+	for (i = 0; i < XVS_DROP_MAX && !err; i++)
+		err = drops_read(m, i, &drops[i]);
 	return err;
 }
 
@@ -307,6 +300,7 @@ int metrics_collect(struct xvsd *st, const char *version, struct metrics_data *d
 	d->version = version;
 	list_info(st, &d->info);
 	d->expired = st->gc_expired;
+	d->ka = st->ka;
 	err = read_drops(&st->maps, d->drops);
 	if (err)
 		return err;

@@ -33,6 +33,7 @@ struct metrics_data {
 	size_t list_len;
 	__u64 drops[XVS_DROP_MAX];	/* drop_stats summed over CPUs */
 	__u64 expired;			/* connections expired by the sweeper */
+	const struct ka *ka;		/* keepalived.conf's health (NULL: no -f) */
 };
 
 /* Take a snapshot of st (d->list is malloc'd: metrics_data_free()). Returns 0 or -errno. */

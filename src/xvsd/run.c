@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "dropwatch.h"
 #include "gc.h"
 #include "ka_apply.h"
 #include "log.h"
@@ -48,6 +49,14 @@ static void on_estimate(struct loop *l, int fd, uint32_t events, void *data)
 	rates_tick(data);
 }
 
+static void on_dropwatch(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct dropwatch *w = data;
+
+	(void)l, (void)fd, (void)events;
+	dropwatch_tick(w);
+}
+
 static void on_neigh(struct loop *l, int fd, uint32_t events, void *data)
 {
 	static int last_err;
@@ -80,6 +89,7 @@ static void on_signal(struct loop *l, int signo, uint32_t events, void *data)
 int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 {
 	struct loop *l = loop_new();
+	struct dropwatch dw = { .st = st };
 	struct metrics *m = NULL;
 	struct neigh *nb;
 	int err;
@@ -103,6 +113,11 @@ int run_loop(struct xvsd *st, int listen_fd, int metrics_fd)
 		err = loop_add_timer(l, GC_TICK_MS, on_sweep, st);
 	if (!err)
 		err = loop_add_timer(l, EST_TICK_MS, on_estimate, st);
+	if (!err) {
+		/* The base sample now: drops from before this start are no news. */
+		dropwatch_tick(&dw);
+		err = loop_add_timer(l, DROPWATCH_TICK_MS, on_dropwatch, &dw);
+	}
 	if (!err && nb) {
 		/* Adopt and reconcile now, not a tick after a restart. */
 		on_neigh(l, -1, 0, nb);
