@@ -8,6 +8,7 @@
  * error reply and the connection goes on. Nothing is changed by any of them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
 
 #include "addrset.h"
 #include "ctl.h"
@@ -192,17 +194,70 @@ static const char *const cmd_names[XVS_CMD_MAX] = {
 	[XVS_CMD_START_DAEMON] = "start sync daemon", [XVS_CMD_STOP_DAEMON] = "stop sync daemon",
 };
 
-/* Configuration changes are state changes: log them (reads only at debug). */
-static void log_request(__u16 cmd, int status)
+static const char *proto_name(__u16 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	case IPPROTO_SCTP:
+		return "SCTP";
+	}
+	return "IP";
+}
+
+/*
+ * " TCP 192.168.1.200:80" (" FWM 1"), and " -> 10.0.0.2:80" for a server
+ * command: what a service or server request names, numeric as ipvsadm -Ln.
+ * Empty for other commands and for payloads of the wrong size.
+ */
+static void req_target(char *buf, size_t len, __u16 cmd, const void *p, size_t plen)
+{
+	bool dest = cmd == XVS_CMD_ADD_DEST || cmd == XVS_CMD_EDIT_DEST || cmd == XVS_CMD_DEL_DEST;
+	char a[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+	struct xvs_ctl_dest d;
+	struct xvs_ctl_svc svc;
+	int af;
+
+	*buf = '\0';
+	if ((!dest && cmd != XVS_CMD_ADD_SVC && cmd != XVS_CMD_EDIT_SVC &&
+	     cmd != XVS_CMD_DEL_SVC) || plen != sizeof(svc) + (dest ? sizeof(d) : 0))
+		return;
+	memcpy(&svc, p, sizeof(svc));
+	af = svc.id.af == AF_INET6 ? AF_INET6 : AF_INET;
+	if (svc.id.fwmark)
+		snprintf(buf, len, " FWM %u", svc.id.fwmark);
+	else if (inet_ntop(af, svc.id.addr, a, sizeof(a)))
+		snprintf(buf, len, af == AF_INET6 ? " %s [%s]:%u" : " %s %s:%u",
+			 proto_name(svc.id.proto), a, ntohs(svc.id.port));
+	if (!dest)
+		return;
+	memcpy(&d, (const char *)p + sizeof(svc), sizeof(d));
+	af = d.af == AF_INET6 ? AF_INET6 : AF_INET;
+	if (inet_ntop(af, d.addr, r, sizeof(r)))
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 af == AF_INET6 ? " -> [%s]:%u" : " -> %s:%u", r, ntohs(d.port));
+}
+
+/*
+ * Configuration changes are state changes: log them at info, naming what
+ * changed (reads, and refused requests the client is told about, at debug).
+ */
+static void log_request(__u16 cmd, int status, const void *p, size_t plen)
 {
 	const char *name = cmd < XVS_CMD_MAX ? cmd_names[cmd] : NULL;
+	char target[128];
 
-	if (!name)
+	if (!name) {
 		pr_debug("request %u: %s", cmd, status ? strerror(-status) : "ok");
-	else if (status)
-		pr_debug("%s refused: %s", name, strerror(-status));
+		return;
+	}
+	req_target(target, sizeof(target), cmd, p, plen);
+	if (status)
+		pr_debug("%s%s refused: %s", name, target, strerror(-status));
 	else
-		pr_info("%s done", name);
+		pr_info("%s%s done", name, target);
 }
 
 /* ---- clients ------------------------------------------------------------- */
@@ -224,7 +279,7 @@ static int client_answer(struct client *c)
 	int status, err;
 
 	status = ctl_handle(c->st, c->hdr.cmd, c->payload, c->hdr.len, &reply, &reply_len);
-	log_request(c->hdr.cmd, status);
+	log_request(c->hdr.cmd, status, c->payload, c->hdr.len);
 	/* A changed service list: the datapath's address sets follow now. */
 	if (!status && c->hdr.cmd < XVS_CMD_MAX && cmd_names[c->hdr.cmd]) {
 		err = addrset_sync(c->st);
