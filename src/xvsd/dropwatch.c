@@ -34,7 +34,7 @@ void dropwatch_tick(struct dropwatch *w)
 {
 	struct xvsd *st = w->st;
 	struct xvs_ctl_info info;
-	__u64 n;
+	__u64 n, now;
 	int err;
 
 	err = drops_read(&st->maps, XVS_DROP_CONN_FULL, &n);
@@ -43,17 +43,20 @@ void dropwatch_tick(struct dropwatch *w)
 	w->last_err = err;
 	if (err)
 		return;
+	now = state_now_ns();
+	if (n > w->conn_full.last)
+		w->grew_ns = now;
 	switch (episode_feed(&w->conn_full, n)) {
 	case EPISODE_BEGIN:
-		w->began_ns = state_now_ns();
+		w->began_ns = now;
 		list_info(st, &info);
 		pr_warn("connection table full (%u of %u entries at the last sweep): "
 			"new connections are dropped", info.conn_count, info.conn_max);
 		break;
 	case EPISODE_END:
-		pr_notice("connection table no longer full: %llu new connections dropped in %llu s",
-			  (unsigned long long)episode_count(&w->conn_full),
-			  (unsigned long long)((state_now_ns() - w->began_ns) / 1000000000ULL));
+		pr_notice("connection table no longer full: %llu new connections dropped "
+			  "over %llu s", (unsigned long long)episode_count(&w->conn_full),
+			  (unsigned long long)((w->grew_ns - w->began_ns) / 1000000000ULL));
 		break;
 	case EPISODE_NONE:
 		break;

@@ -18,7 +18,8 @@
 struct dropwatch {
 	struct xvsd *st;
 	struct episode conn_full;
-	__u64 began_ns;		/* CLOCK_MONOTONIC at the episode's start */
+	__u64 began_ns;		/* CLOCK_MONOTONIC at the episode's first drops */
+	__u64 grew_ns;		/* and at its last */
 	int last_err;		/* a read error is said once, not every tick */
 };
 

@@ -159,4 +159,34 @@ test_expect_success 'without -f there are no health families' '
 	grep -q "^xvs_services " m4
 '
 
+drops_conn_full()
+{
+	scrape d && sample d "xvs_drops_total{reason=\"conn_full\"}"
+}
+
+test_expect_success 'a full connection table: one warning while it drops, one notice after' '
+	topo_xvsd_stop &&
+	on "$NS_DIR" "$XVS_BUILD/xvsd" --cleanup --pin-dir "$TOPO_XVSD_PIN" --socket "$XVS_SOCKET" &&
+	topo_xvsd_start --conn-max 4 --metrics $MADDR &&
+	ipvsadm -A -t 192.168.1.200:80 -s rr &&
+	ipvsadm -a -t 192.168.1.200:80 -r 10.0.0.2:80 -m &&
+	ipvsadm -a -t 192.168.1.200:80 -r 10.0.0.3:80 -m &&
+	ok=0 &&
+	for i in 1 2 3 4 5 6 7 8; do
+		if on "$NS_CLI" curl -s -m 2 -o /dev/null "http://$VIP/"; then
+			ok=$((ok + 1))
+		fi
+	done &&
+	echo "$ok of 8 answered" &&
+	test "$ok" -ge 1 && test "$ok" -lt 8 &&
+	test "$(drops_conn_full)" -gt 0 &&
+	wait_until 3 eval "grep -q \"connection table full (\" \"\$LOG\"" &&
+	test "$(log_count "connection table full (")" = 1 &&
+	wait_until 15 eval "grep -q \"connection table no longer full\" \"\$LOG\"" &&
+	grep "connection table" "$LOG" &&
+	test "$(log_count "connection table no longer full: $(drops_conn_full) new connections dropped over")" = 1 &&
+	sleep 2 &&
+	test "$(log_count "connection table")" = 2
+'
+
 test_done
