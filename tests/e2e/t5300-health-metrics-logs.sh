@@ -122,7 +122,10 @@ test_expect_success 'rs1 down: its gauge 0, one failure, quorum lost; promtool a
 '
 
 test_expect_success 'the down state lasting does not log again nor count again' '
+	n=$(log_count "TCP connection to [10.0.0.2]:tcp:80 failed") &&
+	test "$n" -ge 1 &&
 	sleep 4 &&
+	test "$(log_count "TCP connection to [10.0.0.2]:tcp:80 failed")" = "$n" &&
 	health_is "0 1 1 0 0" &&
 	test "$(log_count "Removing service [10.0.0.2]:tcp:80 from VS [192.168.1.200]:tcp:80")" = 1 &&
 	test "$(log_count "Lost quorum")" = 1
