@@ -123,6 +123,7 @@ static struct xvsd_svc *sync_service(struct ka_vsrt *vs, const struct xvs_svc_ke
 			vs->refused = true;
 			return NULL;
 		}
+		pr_info("Adding Virtual Server %s", name);
 		return state_find_svc(st, key);
 	}
 	if (s->cfg.sched != (__u32)sched_lookup(req.sched) ||

@@ -5,8 +5,9 @@
 # with --metrics on the seed topology; the scrape shows each real server up
 # or down, its checker failures and the virtual server's quorum, checked by
 # promtool at every step; every state change is in the log exactly once
-# however long the state lasts (server down, quorum lost, control-socket
-# changes naming the service, the connection table full as one episode).
+# however long the state lasts (virtual server added, server down, quorum
+# lost, control-socket changes naming the service, the connection table
+# full as one episode).
 # Docs: docs/ops.md.
 
 . "$(dirname "$0")/lib.sh"
@@ -112,7 +113,8 @@ test_expect_success 'both servers up, no failures, quorum up; promtool accepts t
 	scrape_checked m1 &&
 	grep -qx "# TYPE xvs_healthcheck_failures_total counter" m1 &&
 	grep -qx "# TYPE xvs_healthcheck_server_up gauge" m1 &&
-	test "$(sample m1 "xvs_healthcheck_sorry_server_active{$VS_L}")" = 0
+	test "$(sample m1 "xvs_healthcheck_sorry_server_active{$VS_L}")" = 0 &&
+	test "$(log_count "Adding Virtual Server [192.168.1.200]:tcp:80")" = 1
 '
 
 test_expect_success 'rs1 down: its gauge 0, one failure, quorum lost; promtool accepts the scrape' '
