@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "xvs.skel.h"
+#include "xvsd_maps_test.h"
 #include "xvsd/config.h"
 #include "xvsd/kaconf/kaconf.h"
 #include "xvsd/loop.h"
@@ -217,32 +218,13 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f;
-	struct bpf_program *p;
 
 	if (geteuid()) {
 		*state = NULL;
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	f->skel = xvs__open();
-	assert_non_null(f->skel);
-	bpf_object__for_each_program(p, f->skel->obj)
-		bpf_program__set_autoload(p, false);
-	bpf_map__set_max_entries(f->skel->maps.conn_v4, 1024);
-	assert_int_equal(xvs__load(f->skel), 0);
-	f->m.svc_map = bpf_map__fd(f->skel->maps.svc_map);
-	f->m.svc_dests = bpf_map__fd(f->skel->maps.svc_dests);
-	f->m.dest_info = bpf_map__fd(f->skel->maps.dest_info);
-	f->m.dest_cnt = bpf_map__fd(f->skel->maps.dest_cnt);
-	f->m.conn_v4 = bpf_map__fd(f->skel->maps.conn_v4);
-	f->m.globals = bpf_map__fd(f->skel->maps.globals);
-	f->m.svc_stats = bpf_map__fd(f->skel->maps.svc_stats);
-	f->m.dest_stats = bpf_map__fd(f->skel->maps.dest_stats);
-	f->m.glob_stats = bpf_map__fd(f->skel->maps.glob_stats);
-	f->m.drop_stats = bpf_map__fd(f->skel->maps.drop_stats);
-	f->m.gc_prog = -1;
-	f->m.nr_cpus = libbpf_num_possible_cpus();
-	f->m.conn_entries = 1024;
+	xvsd_test_maps_load(&f->skel, &f->m);
 	assert_int_equal(state_adopt(&f->st, &f->m), 0);
 	f->l = loop_new();
 	assert_non_null(f->l);
