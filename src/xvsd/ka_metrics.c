@@ -11,20 +11,7 @@
 
 #include "ka_apply.h"
 #include "ka_int.h"
-
-/* A label value in the exposition format: \, " and newline escaped. */
-static void put_escaped(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fputc('\\', f);
-		if (*s == '\n') {
-			fputs("\\n", f);
-			continue;
-		}
-		fputc(*s, f);
-	}
-}
+#include "metrics.h"
 
 static void header(FILE *f, const char *name, const char *type, const char *help)
 {
@@ -34,7 +21,7 @@ static void header(FILE *f, const char *name, const char *type, const char *help
 static void vs_labels(FILE *f, const char *name, const struct ka_vsrt *vs)
 {
 	fprintf(f, "%s{virtual_server=\"", name);
-	put_escaped(f, vs->name);
+	metrics_put_label_value(f, vs->name);
 	fputc('"', f);
 }
 

@@ -18,6 +18,7 @@
 #include "ka_apply.h"
 #include "list.h"
 #include "metrics.h"
+#include "sync.h"
 
 enum width { W_U64, W_U32, W_S32 };
 
@@ -112,6 +113,19 @@ static void put_value(FILE *f, const void *base, const struct family *fam)
 		memcpy(&s32, p, sizeof(s32));
 		fprintf(f, " %d\n", s32);
 		break;
+	}
+}
+
+void metrics_put_label_value(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*s, f);
 	}
 }
 
@@ -265,6 +279,46 @@ static void put_globals(FILE *f, const struct metrics_data *d)
 			(unsigned long long)d->drops[i]);
 }
 
+static bool daemon_running(const struct metrics_data *d, __u32 state)
+{
+	size_t j;
+
+	for (j = 0; j < d->ndaemons; j++)
+		if (d->daemons[j].state == state)
+			return true;
+	return false;
+}
+
+/* The sync daemons (ipvsadm -L --daemon): running or not, and their settings. */
+static void put_sync(FILE *f, const struct metrics_data *d)
+{
+	const struct xvs_ctl_daemon *dm;
+	char ifn[XVS_IFNAMSIZ + 1], group[INET_ADDRSTRLEN];
+	size_t j;
+
+	header(f, "xvs_sync_daemon_running", "gauge",
+	       "1 while the connection sync daemon of that state runs (ipvsadm --start-daemon).");
+	fprintf(f, "xvs_sync_daemon_running{state=\"master\"} %d\n",
+		daemon_running(d, XVS_DAEMON_MASTER));
+	fprintf(f, "xvs_sync_daemon_running{state=\"backup\"} %d\n",
+		daemon_running(d, XVS_DAEMON_BACKUP));
+	header(f, "xvs_sync_daemon_info", "gauge",
+	       "Always 1 for a running sync daemon; its settings as labels.");
+	for (j = 0; j < d->ndaemons; j++) {
+		dm = &d->daemons[j];
+		snprintf(group, sizeof(group), "%s", SYNC_DEF_GROUP);
+		if (dm->mcast_group)
+			inet_ntop(AF_INET, &dm->mcast_group, group, sizeof(group));
+		snprintf(ifn, sizeof(ifn), "%.*s", (int)strnlen(dm->mcast_ifn, XVS_IFNAMSIZ),
+			 dm->mcast_ifn);
+		fprintf(f, "xvs_sync_daemon_info{state=\"%s\",interface=\"",
+			dm->state == XVS_DAEMON_MASTER ? "master" : "backup");
+		metrics_put_label_value(f, ifn);
+		fprintf(f, "\",syncid=\"%u\",group=\"%s\",port=\"%u\"} 1\n", dm->syncid,
+			group, dm->mcast_port ? ntohs(dm->mcast_port) : SYNC_DEF_PORT);
+	}
+}
+
 int metrics_format(FILE *f, const struct metrics_data *d)
 {
 	size_t i;
@@ -276,6 +330,8 @@ int metrics_format(FILE *f, const struct metrics_data *d)
 		err = put_svc_family(f, d, &svc_families[i]);
 	for (i = 0; !err && i < sizeof(dest_families) / sizeof(dest_families[0]); i++)
 		err = put_dest_family(f, d, &dest_families[i]);
+	if (!err && d->sync)
+		put_sync(f, d);
 	if (!err && d->ka)
 		ka_metrics_format(f, d->ka);
 	return err;
@@ -301,6 +357,9 @@ int metrics_collect(struct xvsd *st, const char *version, struct metrics_data *d
 	list_info(st, &d->info);
 	d->expired = st->gc_expired;
 	d->ka = st->ka;
+	d->sync = st->sync != NULL;
+	if (st->sync)
+		d->ndaemons = sync_list(st->sync, d->daemons);
 	err = read_drops(&st->maps, d->drops);
 	if (err)
 		return err;

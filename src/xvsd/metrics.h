@@ -34,6 +34,9 @@ struct metrics_data {
 	__u64 drops[XVS_DROP_MAX];	/* drop_stats summed over CPUs */
 	__u64 expired;			/* connections expired by the sweeper */
 	const struct ka *ka;		/* keepalived.conf's health (NULL: no -f) */
+	bool sync;			/* connection sync possible: its families are shown */
+	struct xvs_ctl_daemon daemons[2];	/* the running sync daemons */
+	size_t ndaemons;
 };
 
 /* Take a snapshot of st (d->list is malloc'd: metrics_data_free()). Returns 0 or -errno. */
@@ -42,6 +45,9 @@ void metrics_data_free(struct metrics_data *d);
 
 /* Write d in the text exposition format 0.0.4. Returns 0, or -EBADMSG for a torn list. */
 int metrics_format(FILE *f, const struct metrics_data *d);
+
+/* A label value: \, " and newline escaped as the format wants. */
+void metrics_put_label_value(FILE *f, const char *s);
 
 /* ---- HTTP endpoint (metrics_http.c) ------------------------------------- */
 

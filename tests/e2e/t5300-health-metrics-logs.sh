@@ -3,8 +3,9 @@
 #
 # Operations view of health checks and state changes: xvsd -f keepalived.conf
 # with --metrics on the seed topology; the scrape shows each real server up
-# or down, its checker failures and the virtual server's quorum, checked by
-# promtool at every step; every state change is in the log exactly once
+# or down, its checker failures and the virtual server's quorum, and the
+# sync daemons running or not, checked by promtool at every step; every
+# state change is in the log exactly once
 # however long the state lasts (virtual server added, server down, quorum
 # lost, control-socket changes naming the service, the connection table
 # full as one episode).
@@ -162,6 +163,23 @@ test_expect_success 'without -f there are no health families' '
 	wait_until 5 scrape m4 &&
 	! grep -q "^xvs_healthcheck" m4 &&
 	grep -q "^xvs_services " m4
+'
+
+test_expect_success 'sync daemons: running or not, their settings as labels; promtool accepts it' '
+	scrape_checked s0 &&
+	test "$(sample s0 "xvs_sync_daemon_running{state=\"master\"}")" = 0 &&
+	test "$(sample s0 "xvs_sync_daemon_running{state=\"backup\"}")" = 0 &&
+	! grep -q "^xvs_sync_daemon_info{" s0 &&
+	ipvsadm --start-daemon master --mcast-interface eth1 --syncid 5 &&
+	scrape_checked s1 &&
+	test "$(sample s1 "xvs_sync_daemon_running{state=\"master\"}")" = 1 &&
+	test "$(sample s1 "xvs_sync_daemon_running{state=\"backup\"}")" = 0 &&
+	grep -x "xvs_sync_daemon_info{.*" s1 >info &&
+	echo "xvs_sync_daemon_info{state=\"master\",interface=\"eth1\",syncid=\"5\",group=\"224.0.0.81\",port=\"8848\"} 1" >want &&
+	test_cmp want info &&
+	ipvsadm --stop-daemon master &&
+	scrape s2 &&
+	test "$(sample s2 "xvs_sync_daemon_running{state=\"master\"}")" = 0
 '
 
 drops_conn_full()
