@@ -30,6 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "xvs.skel.h"
+#include "xvsd_maps_test.h"
 #include "xvsd/config.h"
 #include "xvsd/metrics.h"
 #include "xvsd/svc.h"
@@ -390,7 +391,6 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f;
-	struct bpf_program *p;
 	struct xvsd_maps m;
 
 	if (geteuid()) {
@@ -398,26 +398,7 @@ static int setup(void **state)
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	f->skel = xvs__open();
-	assert_non_null(f->skel);
-	bpf_object__for_each_program(p, f->skel->obj)
-		bpf_program__set_autoload(p, false);
-	bpf_map__set_max_entries(f->skel->maps.conn_v4, 1024);
-	assert_int_equal(xvs__load(f->skel), 0);
-	memset(&m, 0, sizeof(m));
-	m.svc_map = bpf_map__fd(f->skel->maps.svc_map);
-	m.svc_dests = bpf_map__fd(f->skel->maps.svc_dests);
-	m.dest_info = bpf_map__fd(f->skel->maps.dest_info);
-	m.dest_cnt = bpf_map__fd(f->skel->maps.dest_cnt);
-	m.conn_v4 = bpf_map__fd(f->skel->maps.conn_v4);
-	m.globals = bpf_map__fd(f->skel->maps.globals);
-	m.svc_stats = bpf_map__fd(f->skel->maps.svc_stats);
-	m.dest_stats = bpf_map__fd(f->skel->maps.dest_stats);
-	m.glob_stats = bpf_map__fd(f->skel->maps.glob_stats);
-	m.drop_stats = bpf_map__fd(f->skel->maps.drop_stats);
-	m.gc_prog = -1;
-	m.nr_cpus = libbpf_num_possible_cpus();
-	m.conn_entries = 1024;
+	xvsd_test_maps_load(&f->skel, &m);
 	assert_int_equal(state_adopt(&f->st, &m), 0);
 	*state = f;
 	return 0;
