@@ -5,7 +5,8 @@
 # off, missing interface, a second xvsd on the same socket), what a running
 # xvsd leaves in bpffs, that kill -9 and SIGTERM leave the datapath attached
 # and a restart adopts the state, and that --cleanup removes programs, pins
-# and is refused while an xvsd still answers.
+# and is refused while an xvsd still answers; without -n, xvsd returns only
+# once it serves (what xvsd.service's Type=forking relies on).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -88,6 +89,18 @@ test_expect_success 'SIGTERM: exit 0, socket gone, datapath still attached' '
 	test "$rc" = 0 &&
 	test ! -e "$XVS_SOCKET" &&
 	xdp_on eth0 && xdp_on eth1 && tc_on eth0
+'
+
+test_expect_success 'without -n: returns only once serving (xvsd.service is Type=forking)' '
+	on "$NS_DIR" "$XVS_BUILD/xvsd" -i eth0,eth1 --socket "$XVS_SOCKET" \
+		--pin-dir "$TOPO_XVSD_PIN" &&
+	pid=$(cat "$(dirname "$XVS_SOCKET")/xvsd.pid") &&
+	TOPO_PIDS+=("$pid") &&
+	ipvsadm -S -n >after &&
+	test_cmp before after &&
+	grep -q xvsd "/proc/$pid/cmdline" &&
+	kill "$pid" &&
+	wait_until 5 eval "! kill -0 $pid 2>/dev/null"
 '
 
 test_expect_success '--cleanup detaches XDP and tc and removes the pins' '
