@@ -60,7 +60,9 @@ test_expect_success 'contents: binaries, ipvsadm names, man pages, units, config
 
 test_expect_success 'the packaged units name the packaged binaries; systemd-analyze verifies them' '
 	rm -rf x && mkdir x && dpkg-deb -x "$DEB" x &&
-	grep -q "^ExecStart=/usr/sbin/xvsd -n -c /etc/xvs/xvsd.conf$" x/lib/systemd/system/xvsd.service &&
+	grep -q "^ExecStart=/usr/sbin/xvsd -c /etc/xvs/xvsd.conf$" x/lib/systemd/system/xvsd.service &&
+	grep -q "^Type=forking$" x/lib/systemd/system/xvsd.service &&
+	grep -q "^PIDFile=/run/xvs/xvsd.pid$" x/lib/systemd/system/xvsd.service &&
 	grep -q "/usr/sbin/ipvsadm-restore" x/lib/systemd/system/ipvsadm.service &&
 	grep -q "/usr/sbin/ipvsadm-save" x/lib/systemd/system/ipvsadm.service &&
 	! grep -h "^Exec" x/lib/systemd/system/*.service | grep -q /usr/local &&
