@@ -74,7 +74,7 @@ static void check_seed(const char *file, const char *router, int state, int prio
 	assert_string_equal(vs->sched, "rr");
 	assert_int_equal(vs->timeout, 300);
 	assert_int_equal(vs->netmask, 0xffffffff);
-	assert_int_equal(vs->delay_loop_ms, 6000);
+	assert_int_equal(vs->tm.delay_loop_ms, 6000);
 	assert_int_equal(vs->nrs, 2);
 	rs = vs->rs;
 	assert_int_equal(rs->addr, ip("10.0.0.2"));
@@ -89,11 +89,11 @@ static void check_seed(const char *file, const char *router, int state, int prio
 		assert_int_equal(k->type, KA_CHECK_TCP);
 		assert_int_equal(k->connect_ip, rs->addr);
 		assert_int_equal(ntohs(k->connect_port), 80);
-		assert_int_equal(k->connect_timeout_ms, 3000);
-		assert_int_equal(k->retry, 3);	/* nb_get_retry taken as retry */
-		assert_int_equal(k->delay_before_retry_ms, 3000);
-		assert_int_equal(k->delay_loop_ms, 6000);
-		assert_int_equal(k->warmup_ms, 6000);
+		assert_int_equal(k->tm.connect_timeout_ms, 3000);
+		assert_int_equal(k->tm.retry, 3);	/* nb_get_retry taken as retry */
+		assert_int_equal(k->tm.delay_before_retry_ms, 3000);
+		assert_int_equal(k->tm.delay_loop_ms, 6000);
+		assert_int_equal(k->tm.warmup_ms, 6000);
 		assert_false(k->alpha);
 	}
 	/* exactly what keepalived 2.2.7 says about the seed, and nothing else */
@@ -149,7 +149,7 @@ static void test_defaults_and_inheritance(void **state)
 	(void)state;
 	assert_int_equal(vs->proto, IPPROTO_UDP);
 	assert_string_equal(vs->sched, "wlc");
-	assert_int_equal(vs->delay_loop_ms, KA_DEF_DELAY_LOOP_MS);
+	assert_int_equal(vs->tm.delay_loop_ms, KA_DEF_DELAY_LOOP_MS);
 	assert_int_equal(nwarn_with(c, "no protocol set - defaulting to UDP"), 1);
 	assert_int_equal(nwarn_with(c, "no scheduler set, setting default 'wlc'"), 1);
 	assert_int_equal(nwarn_with(c, "no forwarding method set, setting default NAT"), 1);
@@ -161,18 +161,18 @@ static void test_defaults_and_inheritance(void **state)
 	assert_true(rs->next->alpha);
 	/* DNS_CHECK: retry 3, delay_before_retry from the RS, SOA for "." */
 	assert_int_equal(dns->type, KA_CHECK_DNS);
-	assert_int_equal(dns->retry, 3);
-	assert_int_equal(dns->delay_before_retry_ms, 1500);
-	assert_int_equal(dns->connect_timeout_ms, 2000);
+	assert_int_equal(dns->tm.retry, 3);
+	assert_int_equal(dns->tm.delay_before_retry_ms, 1500);
+	assert_int_equal(dns->tm.connect_timeout_ms, 2000);
 	assert_int_equal(dns->dns_type, KA_DNS_SOA);
 	assert_string_equal(dns->dns_name, ".");
 	/* HTTP_GET: its own retry 0, status 200-299 by default */
-	assert_int_equal(http->retry, 0);
+	assert_int_equal(http->tm.retry, 0);
 	assert_string_equal(http->urls->path, "/x");
 	assert_true(http->urls->status[200 / 8] & (1 << (200 % 8)));
 	assert_false(http->urls->status[300 / 8] & (1 << (300 % 8)));
 	/* MISC_CHECK: retry 0, misc_timeout = delay_loop, quoted path kept whole */
-	assert_int_equal(misc->retry, 0);
+	assert_int_equal(misc->tm.retry, 0);
 	assert_int_equal(misc->misc_timeout_ms, KA_DEF_DELAY_LOOP_MS);
 	assert_string_equal(misc->misc_path, "/bin/true -x");
 	kaconf_free(c);

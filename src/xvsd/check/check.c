@@ -60,10 +60,10 @@ void check_start(struct check *c, const struct check_state *st)
 		c->is_up = !c->cfg->alpha;
 	}
 	if (st && st->has_run)
-		first = c->cfg->delay_loop_ms;
+		first = c->cfg->tm.delay_loop_ms;
 	else
 		/* keepalived spreads first probes over warmup */
-		first = c->cfg->warmup_ms ? (__u64)random() % (c->cfg->warmup_ms + 1) : 0;
+		first = c->cfg->tm.warmup_ms ? (__u64)random() % (c->cfg->tm.warmup_ms + 1) : 0;
 	ctimer_arm(c->e, &c->next, first);
 }
 
@@ -156,22 +156,22 @@ void check_done(struct check *c, bool ok)
 	bool first = !c->has_run;
 
 	stop_probe(c);
-	if (ok || c->retry_it >= c->cfg->retry) {
-		delay = c->cfg->delay_loop_ms;
+	if (ok || c->retry_it >= c->cfg->tm.retry) {
+		delay = c->cfg->tm.delay_loop_ms;
 		c->retry_it = 0;
 		c->has_run = true;
 		if (ok && (!c->is_up || first)) {
 			set_state(c, true);
 		} else if (!ok && (c->is_up || first)) {
-			if (c->cfg->retry && !first)
+			if (c->cfg->tm.retry && !first)
 				pr_info("%s on service %s failed after %u retries.", c->ops->name,
-					c->name, c->cfg->retry);
+					c->name, c->cfg->tm.retry);
 			else
 				pr_info("%s on service %s failed.", c->ops->name, c->name);
 			set_state(c, false);
 		}
 	} else {
-		delay = c->cfg->delay_before_retry_ms;
+		delay = c->cfg->tm.delay_before_retry_ms;
 		c->retry_it++;
 	}
 	ctimer_arm(c->e, &c->next, delay);
@@ -183,7 +183,7 @@ static void on_next(struct ctimer *t)
 
 	c->running = true;
 	if (c->cfg->type != KA_CHECK_MISC)
-		ctimer_arm(c->e, &c->deadline, c->cfg->connect_timeout_ms);
+		ctimer_arm(c->e, &c->deadline, c->cfg->tm.connect_timeout_ms);
 	c->ops->start(c);
 }
 

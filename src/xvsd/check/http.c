@@ -234,7 +234,7 @@ static void on_io(struct check *c, int fd, uint32_t events)
 				if (h->tls && want != EPOLLIN)
 					rewatch(c, want);
 				/* each arrival restarts connect_timeout, as keepalived's reads */
-				ctimer_arm(c->e, &c->deadline, c->cfg->connect_timeout_ms);
+				ctimer_arm(c->e, &c->deadline, c->cfg->tm.connect_timeout_ms);
 				return;
 			}
 			fail(c, "Read error with");
@@ -280,7 +280,7 @@ static void start_url(struct check *c)
 		}
 	}
 	build_request(c, h);
-	ctimer_arm(c->e, &c->deadline, c->cfg->connect_timeout_ms);
+	ctimer_arm(c->e, &c->deadline, c->cfg->tm.connect_timeout_ms);
 	fd = check_connect(c, SOCK_STREAM);
 	if (fd < 0) {
 		fail(c, "Error connecting");

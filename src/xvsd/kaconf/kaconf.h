@@ -126,6 +126,20 @@ enum {
 	KA_SET_MISC_TIMEOUT = 1 << 12,
 };
 
+/*
+ * The check timings a virtual server, a real server and a checker may each
+ * set (a KA_SET_* bit in the owner's set); a checker takes each from the
+ * first of itself, its real server, its virtual server that set it, else
+ * keepalived's default (resolve.c).
+ */
+struct ka_timers {
+	__u64 delay_loop_ms;
+	__u64 connect_timeout_ms;
+	__u64 delay_before_retry_ms;
+	__u64 warmup_ms;
+	__u32 retry;
+};
+
 struct ka_check {
 	enum ka_check_type type;
 	unsigned int set;		/* KA_SET_* */
@@ -135,11 +149,7 @@ struct ka_check {
 	__u16 connect_port;		/* RS port unless connect_port */
 	__u32 bindto;			/* 0: none */
 	__u16 bind_port;		/* 0: any */
-	__u64 connect_timeout_ms;
-	__u32 retry;
-	__u64 delay_before_retry_ms;
-	__u64 delay_loop_ms;
-	__u64 warmup_ms;
+	struct ka_timers tm;
 	bool alpha;
 	bool log_all_failures;
 	/* HTTP_GET / SSL_GET */
@@ -183,8 +193,7 @@ struct ka_rs {
 	bool alpha;			/* resolved: RS, else VS */
 	char *notify_up, *notify_down;	/* command lines, NULL: none */
 	/* defaults for its checkers when set (KA_SET_*) */
-	__u64 delay_loop_ms, connect_timeout_ms, delay_before_retry_ms, warmup_ms;
-	__u32 retry;
+	struct ka_timers tm;
 	char *virtualhost;
 	struct ka_check *checks;	/* none: always up */
 	int nchecks;
@@ -213,7 +222,6 @@ struct ka_vs {
 	__u32 timeout;		/* persistence seconds, 0: not persistent */
 	__u32 netmask;		/* persistence granularity, network order */
 	int fwd;		/* enum xvs_fwd, default NAT (masquerading) */
-	__u64 delay_loop_ms;
 	bool ha_suspend;
 	char *virtualhost;
 	bool alpha, omega;
@@ -227,8 +235,7 @@ struct ka_vs {
 	/* defaults for its real servers and checkers when set (KA_SET_*) */
 	__s32 weight;
 	bool inhibit;
-	__u64 connect_timeout_ms, delay_before_retry_ms, warmup_ms;
-	__u32 retry;
+	struct ka_timers tm;	/* delay_loop always; the rest when set */
 	struct ka_rs *rs;
 	int nrs;
 	struct ka_pos pos;

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,40 @@ bool ka_get_timer(struct ka_parser *p, struct ka_stmt *s, const char *str, __u64
 	}
 	*ms = (__u64)(v * 1000.0 + 0.5);
 	return true;
+}
+
+void ka_get_timers(struct ka_parser *p, struct ka_stmt *s, struct ka_timers *t, unsigned int *set)
+{
+	const char *kw = s->argv[0];
+	__u64 ms;
+
+	if (!ka_want_args(p, s, 1) || !ka_get_timer(p, s, s->argv[1], &ms))
+		return;
+	if (!strcmp(kw, "connect_timeout")) {
+		t->connect_timeout_ms = ms;
+		*set |= KA_SET_CONNECT_TO;
+	} else if (!strcmp(kw, "delay_before_retry")) {
+		t->delay_before_retry_ms = ms;
+		*set |= KA_SET_RETRY_DELAY;
+	} else if (!strcmp(kw, "warmup")) {
+		t->warmup_ms = ms;
+		*set |= KA_SET_WARMUP;
+	} else if (ms) {
+		t->delay_loop_ms = ms;
+		*set |= KA_SET_DELAY_LOOP;
+	} else {
+		ka_warn(p, &s->pos, "delay_loop value '%s' is invalid", s->argv[1]);
+	}
+}
+
+void ka_get_retry(struct ka_parser *p, struct ka_stmt *s, struct ka_timers *t, unsigned int *set)
+{
+	__u64 v;
+
+	if (ka_want_args(p, s, 1) && ka_get_uint(p, s, s->argv[1], 0, UINT32_MAX - 1, &v)) {
+		t->retry = v;
+		*set |= KA_SET_RETRY;
+	}
 }
 
 bool ka_get_bool(struct ka_parser *p, struct ka_stmt *s, bool *out)
@@ -496,8 +531,9 @@ static int vip_line(struct ka_parser *p, struct ka_stmt *s, void *obj)
 	return 0;
 }
 
-static int vrrp_kw(struct ka_parser *p, struct ka_stmt *s, struct ka_vrrp *v)
+static int vrrp_kw(struct ka_parser *p, struct ka_stmt *s, void *obj)
 {
+	struct ka_vrrp *v = obj;
 	const char *kw = s->argv[0];
 
 	if (!strcmp(kw, "virtual_ipaddress") || !strcmp(kw, "virtual_ipaddress_excluded")) {
@@ -539,29 +575,7 @@ static int parse_vrrp(struct ka_parser *p, struct ka_stmt *s, void *obj)
 	for (pp = &p->c->vrrp; *pp; pp = &(*pp)->next)
 		;
 	*pp = v;
-	while (p->i < p->n) {
-		struct ka_stmt st;
-		int ret;
-
-		if (is_tok(p, "}")) {
-			p->i++;
-			return 0;
-		}
-		if (is_tok(p, "{")) {
-			struct ka_pos pos = tok_pos(p, p->i);
-
-			p->i++;
-			ret = ka_skip_block(p, &pos);
-		} else {
-			read_stmt(p, &st);
-			ret = vrrp_kw(p, &st, v);
-			if (!ret && st.block)
-				ret = ka_skip_block(p, &st.pos);
-		}
-		if (ret)
-			return ret;
-	}
-	return ka_fatal(p, &open, "missing '}' at the end of the block opened here");
+	return ka_block_lines(p, &open, vrrp_kw, v);
 }
 
 static int add_member(struct ka_sync_group *g, const char *name)

@@ -71,6 +71,10 @@ bool ka_get_uint(struct ka_parser *p, struct ka_stmt *s, const char *str, __u64 
 		 __u64 *out);
 bool ka_get_timer(struct ka_parser *p, struct ka_stmt *s, const char *str, __u64 *ms);
 bool ka_get_bool(struct ka_parser *p, struct ka_stmt *s, bool *out);	/* no arg: true */
+/* delay_loop, connect_timeout, delay_before_retry or warmup into @t, its KA_SET_* bit into @set. */
+void ka_get_timers(struct ka_parser *p, struct ka_stmt *s, struct ka_timers *t, unsigned int *set);
+/* retry (or its old name nb_get_retry) into @t, KA_SET_RETRY into @set. */
+void ka_get_retry(struct ka_parser *p, struct ka_stmt *s, struct ka_timers *t, unsigned int *set);
 bool ka_get_ipv4(const char *str, __u32 *addr);
 bool ka_get_port(struct ka_parser *p, struct ka_stmt *s, const char *str, __u16 *port);
 char *ka_strdup_args(struct ka_stmt *s, int from);	/* args joined by spaces */

@@ -45,28 +45,15 @@ static int c_connect(struct ka_parser *p, struct ka_stmt *s, void *obj)
 static int c_timer(struct ka_parser *p, struct ka_stmt *s, void *obj)
 {
 	struct ka_check *c = obj;
-	const char *kw = s->argv[0];
 	__u64 ms;
 
-	if (!ka_want_args(p, s, 1) || !ka_get_timer(p, s, s->argv[1], &ms))
+	if (strcmp(s->argv[0], "misc_timeout")) {
+		ka_get_timers(p, s, &c->tm, &c->set);
 		return 0;
-	if (!strcmp(kw, "connect_timeout")) {
-		c->connect_timeout_ms = ms;
-		c->set |= KA_SET_CONNECT_TO;
-	} else if (!strcmp(kw, "delay_before_retry")) {
-		c->delay_before_retry_ms = ms;
-		c->set |= KA_SET_RETRY_DELAY;
-	} else if (!strcmp(kw, "warmup")) {
-		c->warmup_ms = ms;
-		c->set |= KA_SET_WARMUP;
-	} else if (!strcmp(kw, "misc_timeout")) {
+	}
+	if (ka_want_args(p, s, 1) && ka_get_timer(p, s, s->argv[1], &ms)) {
 		c->misc_timeout_ms = ms;
 		c->set |= KA_SET_MISC_TIMEOUT;
-	} else if (ms) {
-		c->delay_loop_ms = ms;
-		c->set |= KA_SET_DELAY_LOOP;
-	} else {
-		ka_warn(p, &s->pos, "delay_loop value '%s' is invalid", s->argv[1]);
 	}
 	return 0;
 }
@@ -74,15 +61,11 @@ static int c_timer(struct ka_parser *p, struct ka_stmt *s, void *obj)
 static int c_retry(struct ka_parser *p, struct ka_stmt *s, void *obj)
 {
 	struct ka_check *c = obj;
-	__u64 v;
 
 	/* keepalived 2.2 no longer knows it: same warning, but xvs keeps the value */
 	if (!strcmp(s->argv[0], "nb_get_retry"))
 		ka_warn(p, &s->pos, "Unknown keyword 'nb_get_retry'");
-	if (ka_want_args(p, s, 1) && ka_get_uint(p, s, s->argv[1], 0, UINT32_MAX - 1, &v)) {
-		c->retry = v;
-		c->set |= KA_SET_RETRY;
-	}
+	ka_get_retry(p, s, &c->tm, &c->set);
 	return 0;
 }
 

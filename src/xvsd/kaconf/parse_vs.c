@@ -70,40 +70,16 @@ static int vs_method(struct ka_parser *p, struct ka_stmt *s, void *obj)
 static int vs_timer(struct ka_parser *p, struct ka_stmt *s, void *obj)
 {
 	struct ka_vs *vs = obj;
-	const char *kw = s->argv[0];
-	__u64 ms;
 
-	if (!ka_want_args(p, s, 1) || !ka_get_timer(p, s, s->argv[1], &ms))
-		return 0;
-	if (!strcmp(kw, "delay_loop")) {
-		if (!ms) {
-			ka_warn(p, &s->pos, "delay_loop value '%s' is invalid", s->argv[1]);
-			return 0;
-		}
-		vs->delay_loop_ms = ms;
-		vs->set |= KA_SET_DELAY_LOOP;
-	} else if (!strcmp(kw, "connect_timeout")) {
-		vs->connect_timeout_ms = ms;
-		vs->set |= KA_SET_CONNECT_TO;
-	} else if (!strcmp(kw, "delay_before_retry")) {
-		vs->delay_before_retry_ms = ms;
-		vs->set |= KA_SET_RETRY_DELAY;
-	} else {
-		vs->warmup_ms = ms;
-		vs->set |= KA_SET_WARMUP;
-	}
+	ka_get_timers(p, s, &vs->tm, &vs->set);
 	return 0;
 }
 
 static int vs_retry(struct ka_parser *p, struct ka_stmt *s, void *obj)
 {
 	struct ka_vs *vs = obj;
-	__u64 v;
 
-	if (ka_want_args(p, s, 1) && ka_get_uint(p, s, s->argv[1], 0, UINT32_MAX - 1, &v)) {
-		vs->retry = v;
-		vs->set |= KA_SET_RETRY;
-	}
+	ka_get_retry(p, s, &vs->tm, &vs->set);
 	return 0;
 }
 
@@ -345,40 +321,16 @@ static int rs_notify(struct ka_parser *p, struct ka_stmt *s, void *obj)
 static int rs_timer(struct ka_parser *p, struct ka_stmt *s, void *obj)
 {
 	struct ka_rs *rs = obj;
-	const char *kw = s->argv[0];
-	__u64 ms;
 
-	if (!ka_want_args(p, s, 1) || !ka_get_timer(p, s, s->argv[1], &ms))
-		return 0;
-	if (!strcmp(kw, "delay_loop")) {
-		if (!ms) {
-			ka_warn(p, &s->pos, "delay_loop value '%s' is invalid", s->argv[1]);
-			return 0;
-		}
-		rs->delay_loop_ms = ms;
-		rs->set |= KA_SET_DELAY_LOOP;
-	} else if (!strcmp(kw, "connect_timeout")) {
-		rs->connect_timeout_ms = ms;
-		rs->set |= KA_SET_CONNECT_TO;
-	} else if (!strcmp(kw, "delay_before_retry")) {
-		rs->delay_before_retry_ms = ms;
-		rs->set |= KA_SET_RETRY_DELAY;
-	} else {
-		rs->warmup_ms = ms;
-		rs->set |= KA_SET_WARMUP;
-	}
+	ka_get_timers(p, s, &rs->tm, &rs->set);
 	return 0;
 }
 
 static int rs_retry(struct ka_parser *p, struct ka_stmt *s, void *obj)
 {
 	struct ka_rs *rs = obj;
-	__u64 v;
 
-	if (ka_want_args(p, s, 1) && ka_get_uint(p, s, s->argv[1], 0, UINT32_MAX - 1, &v)) {
-		rs->retry = v;
-		rs->set |= KA_SET_RETRY;
-	}
+	ka_get_retry(p, s, &rs->tm, &rs->set);
 	return 0;
 }
 

@@ -40,26 +40,26 @@ static __u64 def_retry_delay(enum ka_check_type t, __u64 delay_loop)
 
 /* First of checker, real server, virtual server that has the bit; else def. */
 #define PICK(bit, field, def)                                     \
-	((c->set & (bit)) ? c->field :                            \
-	 (rs->set & (bit)) ? rs->field :                          \
-	 (vs->set & (bit)) ? vs->field : (def))
+	((c->set & (bit)) ? c->tm.field :                         \
+	 (rs->set & (bit)) ? rs->tm.field :                       \
+	 (vs->set & (bit)) ? vs->tm.field : (def))
 
 static void resolve_check(struct ka_vs *vs, struct ka_rs *rs, struct ka_check *c)
 {
-	__u64 loop = (c->set & KA_SET_DELAY_LOOP)  ? c->delay_loop_ms :
-		     (rs->set & KA_SET_DELAY_LOOP) ? rs->delay_loop_ms :
-						     vs->delay_loop_ms;
+	__u64 loop = (c->set & KA_SET_DELAY_LOOP)  ? c->tm.delay_loop_ms :
+		     (rs->set & KA_SET_DELAY_LOOP) ? rs->tm.delay_loop_ms :
+						     vs->tm.delay_loop_ms;
 
-	c->delay_loop_ms = loop;
+	c->tm.delay_loop_ms = loop;
 	if (!c->connect_ip)
 		c->connect_ip = rs->addr;
 	if (!(c->set & KA_SET_PORT))
 		c->connect_port = rs->port;
-	c->connect_timeout_ms = PICK(KA_SET_CONNECT_TO, connect_timeout_ms, KA_DEF_CONNECT_TO_MS);
-	c->retry = PICK(KA_SET_RETRY, retry, def_retry(c->type));
-	c->delay_before_retry_ms =
+	c->tm.connect_timeout_ms = PICK(KA_SET_CONNECT_TO, connect_timeout_ms, KA_DEF_CONNECT_TO_MS);
+	c->tm.retry = PICK(KA_SET_RETRY, retry, def_retry(c->type));
+	c->tm.delay_before_retry_ms =
 		PICK(KA_SET_RETRY_DELAY, delay_before_retry_ms, def_retry_delay(c->type, loop));
-	c->warmup_ms = PICK(KA_SET_WARMUP, warmup_ms, loop);
+	c->tm.warmup_ms = PICK(KA_SET_WARMUP, warmup_ms, loop);
 	if (!(c->set & KA_SET_ALPHA))
 		c->alpha = rs->alpha;
 	if (!c->virtualhost && (rs->virtualhost || vs->virtualhost))
@@ -102,7 +102,7 @@ void ka_resolve_vs(struct ka_parser *p, struct ka_vs *vs)
 		ka_warn(p, NULL, "Virtual server %s: no forwarding method set, setting default NAT",
 			name);
 	if (!(vs->set & KA_SET_DELAY_LOOP))
-		vs->delay_loop_ms = KA_DEF_DELAY_LOOP_MS;
+		vs->tm.delay_loop_ms = KA_DEF_DELAY_LOOP_MS;
 	if (!(vs->set & KA_SET_WEIGHT))
 		vs->weight = 1;
 	if (vs->has_sorry && !vs->sorry_port)
