@@ -112,12 +112,32 @@ int ka_skip_block(struct ka_parser *p, const struct ka_pos *pos)
 	return ka_fatal(p, pos, "missing '}' at the end of the block opened here");
 }
 
+/*
+ * Statement @s through its keyword's handler in @kw, or warn as keepalived
+ * does for an unknown one; a block nobody took is skipped.
+ */
+static int run_kw(struct ka_parser *p, const struct ka_kw *kw, struct ka_stmt *s, void *obj)
+{
+	const struct ka_kw *k;
+	int ret = 0;
+
+	for (k = kw; k->name; k++)
+		if (!strcmp(k->name, s->argv[0]))
+			break;
+	if (!k->name)
+		ka_warn(p, &s->pos, "Unknown keyword '%s'", s->argv[0]);
+	else
+		ret = k->fn(p, s, obj);
+	if (!ret && s->block)
+		ret = ka_skip_block(p, &s->pos);
+	return ret;
+}
+
 int ka_block(struct ka_parser *p, const struct ka_kw *kw, void *obj)
 {
 	struct ka_pos open = p->i > 0 ? tok_pos(p, p->i - 1) : tok_pos(p, 0);
 
 	while (p->i < p->n) {
-		const struct ka_kw *k;
 		struct ka_stmt s;
 		int ret;
 
@@ -136,18 +156,7 @@ int ka_block(struct ka_parser *p, const struct ka_kw *kw, void *obj)
 			continue;
 		}
 		read_stmt(p, &s);
-		for (k = kw; k->name; k++)
-			if (!strcmp(k->name, s.argv[0]))
-				break;
-		if (!k->name) {
-			ka_warn(p, &s.pos, "Unknown keyword '%s'", s.argv[0]);
-			ret = s.block ? ka_skip_block(p, &s.pos) : 0;
-		} else {
-			ret = k->fn(p, &s, obj);
-			/* A handler that takes no block leaves it to be skipped. */
-			if (!ret && s.block)
-				ret = ka_skip_block(p, &s.pos);
-		}
+		ret = run_kw(p, kw, &s, obj);
 		if (ret)
 			return ret;
 	}
@@ -668,7 +677,6 @@ static struct ka_conf *parse_tokens(struct ka_parser *p)
 {
 	while (p->i < p->n) {
 		struct ka_stmt s;
-		const struct ka_kw *k;
 		int ret;
 
 		if (is_tok(p, "}") || is_tok(p, "{")) {
@@ -678,17 +686,7 @@ static struct ka_conf *parse_tokens(struct ka_parser *p)
 			return NULL;
 		}
 		read_stmt(p, &s);
-		for (k = top_kw; k->name; k++)
-			if (!strcmp(k->name, s.argv[0]))
-				break;
-		if (!k->name) {
-			ka_warn(p, &s.pos, "Unknown keyword '%s'", s.argv[0]);
-			ret = s.block ? ka_skip_block(p, &s.pos) : 0;
-		} else {
-			ret = k->fn(p, &s, NULL);
-			if (!ret && s.block)
-				ret = ka_skip_block(p, &s.pos);
-		}
+		ret = run_kw(p, top_kw, &s, NULL);
 		if (ret) {
 			if (ret == -ENOMEM)
 				snprintf(p->err, p->errlen, "out of memory");
