@@ -10,17 +10,7 @@
  *
  * Service: 1 TCP VIP:80 rr [1 RS1:80]
  */
-#include <linux/pkt_cls.h>
-#include "dp_env.h"
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "  %s:%d: %s\n", __FILE__, __LINE__,   \
-				#cond);                                        \
-			return -1;                                             \
-		}                                                              \
-	} while (0)
+#include "dp_steps.h"
 
 static struct dp_env env;
 
@@ -135,10 +125,7 @@ static int t_serving_again(void)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} steps[] = {
+static const struct dp_step steps[] = {
 	{ "connection made before STANDBY goes on both ways", t_existing_goes_on },
 	{ "SYN to a STANDBY service passes untouched, no connection (XDP, tc)", t_new_passes },
 	{ "SYN on TIME_WAIT of a STANDBY service: expired, passed, not rescheduled",
@@ -148,8 +135,7 @@ static const struct {
 
 int main(void)
 {
-	int pass = 0, fail = 0;
-	size_t i;
+	int ret;
 
 	if (dp_open(&env)) {
 		printf("0 passed, 1 failed\n");
@@ -159,16 +145,7 @@ int main(void)
 	dp_svc(&env, 1, IPPROTO_TCP, VIP, 80, XVS_SCHED_RR);
 	dp_dest(&env, 1, 1, RS1, 80, 1);
 	dp_list(&env, 1, (__u32[]){ 1 }, (int[]){ 1 }, 1);
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		if (steps[i].fn()) {
-			printf("not ok %zu - %s\n", i + 1, steps[i].name);
-			fail++;
-		} else {
-			printf("ok %zu - %s\n", i + 1, steps[i].name);
-			pass++;
-		}
-	}
+	ret = dp_steps_run(steps, sizeof(steps) / sizeof(steps[0]));
 	xvs__destroy(env.skel);
-	printf("%d passed, %d failed\n", pass, fail);
-	return fail ? 1 : 0;
+	return ret;
 }

@@ -12,16 +12,7 @@
  *
  * Service: 1 TCP VIP:80 rr [1 RS1:80, 2 RS2:80]
  */
-#include "dp_env.h"
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "  %s:%d: %s\n", __FILE__, __LINE__,   \
-				#cond);                                        \
-			return -1;                                             \
-		}                                                              \
-	} while (0)
+#include "dp_steps.h"
 
 static struct dp_env env;
 static struct ring_buffer *ring;
@@ -236,10 +227,7 @@ static int t_bad_request(void)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} steps[] = {
+static const struct dp_step steps[] = {
 	{ "sync_master 0: no records", t_master_off },
 	{ "sync_master 1: a record on create and on each state change only", t_master_records },
 	{ "backup: inserted with both entries and counted; state change moves the count",
@@ -252,8 +240,7 @@ static const struct {
 
 int main(void)
 {
-	int pass = 0, fail = 0;
-	size_t i;
+	int ret;
 
 	if (dp_open(&env)) {
 		printf("0 passed, 1 failed\n");
@@ -269,17 +256,8 @@ int main(void)
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		if (steps[i].fn()) {
-			printf("not ok %zu - %s\n", i + 1, steps[i].name);
-			fail++;
-		} else {
-			printf("ok %zu - %s\n", i + 1, steps[i].name);
-			pass++;
-		}
-	}
+	ret = dp_steps_run(steps, sizeof(steps) / sizeof(steps[0]));
 	ring_buffer__free(ring);
 	xvs__destroy(env.skel);
-	printf("%d passed, %d failed\n", pass, fail);
-	return fail ? 1 : 0;
+	return ret;
 }
