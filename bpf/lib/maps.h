@@ -103,6 +103,22 @@ struct {
 	__type(value, struct bpf_fib_lookup);
 } scratch_fib SEC(".maps");
 
+/* Mark rules, two banks: globals.mark_bank names the one in use (fwmark.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct xvs_mark_set);
+} mark_rules SEC(".maps");
+
+/* Firewall mark of each fwmark service by service id, for its templates. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVS_MAX_SVC);
+	__type(key, __u32);
+	__type(value, __u32);
+} svc_fwmark SEC(".maps");
+
 /* Runtime settings (timeouts, sysctl-like knobs). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-#define XVS_ABI_VERSION		5
+#define XVS_ABI_VERSION		6
 
 /* Capacity limits (compile-time: they size ARRAY maps and bound loops). */
 #define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
@@ -50,6 +50,8 @@
  * known connections go on.
  */
 #define XVS_SVC_F_STANDBY	0x10000
+/* FWMARK: a firewall-mark service (docs/fwmark.md), keyed in svc_map as below. */
+#define XVS_SVC_F_FWMARK	0x20000
 
 /* IPVS forwarding methods (the kernel's IP_VS_CONN_F_FWD_MASK values). */
 enum xvs_fwd {
@@ -159,6 +161,46 @@ struct xvs_svc_dests {
 	__u8 mh_tab[XVS_MH_TAB_SIZE + 3];	/* mh: Maglev lookup table (+3: 8-byte size) */
 };
 
+/*
+ * Firewall-mark services (docs/fwmark.md). An fwmark service is the svc_map
+ * entry { addr = mark in network order (IPVS's "0.0.0.<mark>"), port 0,
+ * proto 0 } with XVS_SVC_F_FWMARK; svc_fwmark[id] holds its mark for the
+ * persistence templates, keyed (proto 0, client net, 0, mark, 0) as IPVS
+ * keys them. XDP and tc run before netfilter, so no iptables or nftables
+ * mark is set yet: xvs's own mark rules give a packet its mark. The first
+ * rule that matches names the mark.
+ */
+#define XVS_MAX_MARK_RULES	64
+#define XVS_MARK_PORTS		8	/* port ranges in one rule */
+
+struct xvs_mark_ports {
+	__u16 lo;		/* host order, lo <= hi */
+	__u16 hi;
+};
+
+struct xvs_mark_rule {
+	__u32 daddr;		/* network order, already masked */
+	__u32 dmask;		/* network order; 0: any destination */
+	__u32 saddr;
+	__u32 smask;		/* 0: any source */
+	__u32 mark;		/* > 0 */
+	__u8 proto;		/* IPPROTO_TCP / IPPROTO_UDP; 0: both */
+	__u8 nports;		/* port[] entries used; 0: any port */
+	__u16 pad;
+	struct xvs_mark_ports port[XVS_MARK_PORTS];	/* destination ports */
+};
+
+/*
+ * mark_rules value: a whole ordered rule list. xvsd writes the bank not in
+ * use, then points globals.mark_bank at it, so the datapath never reads a
+ * list half written.
+ */
+struct xvs_mark_set {
+	__u32 count;
+	__u32 pad;
+	struct xvs_mark_rule rule[XVS_MAX_MARK_RULES];
+};
+
 /* ---- real servers ------------------------------------------------------ */
 
 #define XVS_DEST_F_AVAILABLE	0x0001	/* linked in its service (IPVS AVAILABLE) */
@@ -216,6 +258,7 @@ struct xvs_conn_key {
 #define XVS_CONN_F_TEMPLATE	0x0001	/* persistence template */
 #define XVS_CONN_F_SEEN_REPLY	0x0002	/* a packet went RS -> client */
 #define XVS_CONN_F_CONTROLLED	0x0004	/* made through a persistence template */
+#define XVS_CONN_F_FWMARK	0x0008	/* CONTROLLED by an fwmark service's template */
 
 /*
  * conn_v4 value. Both entries of a connection carry the whole address
@@ -293,6 +336,7 @@ struct xvs_globals {
 	__u32 nat_icmp_send;
 	__u32 pool_pressure;	/* set by xvsd's sweeper (docs/conn-pressure.md) */
 	__u32 sync_master;	/* 1: a master sync daemon runs: feed sync_ring (docs/ha.md) */
+	__u32 mark_bank;	/* mark_rules entry in use + 1; 0: no mark rules */
 };
 
 /* ---- counters ---------------------------------------------------------- */
