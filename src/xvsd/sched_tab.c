@@ -4,14 +4,18 @@
  * 1.3). A table byte is the dest's index in the list plus one, 0 an empty
  * bucket; the list and its tables reach the datapath in one locked write.
  *
- * mh permutes each dest by a hash of its identity. IPVS hashes the dest's
- * address and port; the list here carries dest ids only, so the id stands
- * in for them: the table has Maglev's properties (balance, ~1/N moved when
- * a dest comes or goes) but is not the kernel's bit for bit.
+ * mh permutes each dest by the hsiphash of its address and port with
+ * ip_vs_mh.c's fixed keys, so the table depends on the servers and their
+ * list order only, never on xvs's dest ids: two directors given the same
+ * servers in the same order (one keepalived.conf, one ipvsadm-save file)
+ * build the same table, and the same one as IPVS. The list carries ids, so
+ * the mh table is built apart from the other two, from the addresses in
+ * dest_info, just before the list is written (state_write_list()).
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
-#include <arpa/inet.h>
+#include <bpf/bpf.h>
 
 #include "lib/sched_hash.h"
 #include "sched_tab.h"
@@ -91,7 +95,7 @@ static int mh_gcd_shift(const struct xvs_svc_dests *sd, __u32 n, int *shift)
 	return g;
 }
 
-void sched_tab_mh(struct xvs_svc_dests *sd)
+void sched_tab_mh(struct xvs_svc_dests *sd, const struct sched_tab_key *keys)
 {
 	__u32 n = sd->count < XVS_MAX_RS ? sd->count : XVS_MAX_RS;
 	__u32 perm[XVS_MAX_RS], skip[XVS_MAX_RS], k, filled = 0, c;
@@ -104,11 +108,12 @@ void sched_tab_mh(struct xvs_svc_dests *sd)
 	if (g < 1)
 		return;
 	for (k = 0; k < n; k++) {
-		__u32 id = htonl(sd->dest[k]);
+		__u32 a = keys[k].addr;
+		__u16 p = keys[k].port;
 		int lw = sd->last_weight[k];
 
-		perm[k] = sched_mh_hashkey(id, 0, SCHED_MH_KEY1, 0) % XVS_MH_TAB_SIZE;
-		skip[k] = sched_mh_hashkey(id, 0, SCHED_MH_KEY2, 0) % (XVS_MH_TAB_SIZE - 1) + 1;
+		perm[k] = sched_mh_hashkey(a, p, SCHED_MH_KEY1, 0) % XVS_MH_TAB_SIZE;
+		skip[k] = sched_mh_hashkey(a, p, SCHED_MH_KEY2, 0) % (XVS_MH_TAB_SIZE - 1) + 1;
 		turns[k] = lw > 0 ? (lw / g) >> shift : 0;
 		if (!turns[k] && lw > 0)
 			turns[k] = 1;
@@ -139,9 +144,28 @@ void sched_tab_mh(struct xvs_svc_dests *sd)
 	}
 }
 
+int sched_tab_mh_maps(struct xvs_svc_dests *sd, int dest_info_fd)
+{
+	struct sched_tab_key keys[XVS_MAX_RS];
+	__u32 n = sd->count < XVS_MAX_RS ? sd->count : XVS_MAX_RS, k;
+
+	for (k = 0; k < n; k++) {
+		struct xvs_dest d;
+
+		if (bpf_map_lookup_elem(dest_info_fd, &sd->dest[k], &d))
+			return -errno;
+		keys[k].addr = d.addr;
+		keys[k].port = d.port;
+		keys[k].pad = 0;
+	}
+	sched_tab_mh(sd, keys);
+	return 0;
+}
+
 void sched_tab_build(struct xvs_svc_dests *sd)
 {
 	sched_tab_sh(sd);
 	sched_tab_dh(sd);
-	sched_tab_mh(sd);
+	/* Until sched_tab_mh() runs with the addresses, mh finds nothing. */
+	memset(sd->mh_tab, 0, sizeof(sd->mh_tab));
 }

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "sched_build.h"
+#include "sched_tab.h"
 #include "state.h"
 
 /* IPVS frees a removed server after this much idle time (IP_VS_DEST_TRASH_PERIOD). */
@@ -76,6 +77,11 @@ int state_read_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
 
 int state_write_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
 {
+	/* mh hashes the servers' addresses, which only dest_info holds. */
+	int err = sched_tab_mh_maps(sd, st->maps.dest_info);
+
+	if (err)
+		return err;
 	sd->gen++;
 	if (bpf_map_update_elem(st->maps.svc_dests, &svc_id, sd, BPF_F_LOCK))
 		return -errno;

@@ -10,6 +10,7 @@
  */
 #include "dp_env.h"
 #include "xvsd/sched_build.h"
+#include "xvsd/sched_tab.h"
 #include "../unit/test_dp_sched_cases.h"
 
 #define SCHED_VPORT	2000
@@ -37,8 +38,11 @@ static __u32 case_svc(size_t ci)
 	return ci + 1;
 }
 
+/* state_write_list(): mh from the addresses in dest_info, then the list. */
 static int list_write(__u32 sid, struct xvs_svc_dests *sd)
 {
+	if (sched_tab_mh_maps(sd, dp_fd(env.skel->maps.dest_info)))
+		return -1;
 	return bpf_map_update_elem(dp_fd(env.skel->maps.svc_dests), &sid, sd, BPF_F_LOCK);
 }
 
@@ -55,7 +59,8 @@ static int case_setup(size_t ci, const struct sched_case *c)
 	memset(&sd, 0, sizeof(sd));
 	sched_init(&sd);
 	for (id = 1; id <= c->ndest; id++) {
-		struct xvs_dest d = { .addr = dp_ip(rs_addr(id)), .port = htons(80),
+		struct xvs_dest d = { .addr = htonl(SCHED_CASE_RS(id)),
+				      .port = htons(SCHED_CASE_RS_PORT),
 				      .fwd = XVS_FWD_MASQ, .weight = c->dest[id - 1].w,
 				      .flags = XVS_DEST_F_AVAILABLE, .svc_id = v.id,
 				      .u_threshold = c->dest[id - 1].u,

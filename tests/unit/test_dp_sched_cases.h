@@ -11,8 +11,10 @@
  * first) reads them backwards; server k has dest id k. Connections are
  * TCP: a SYN makes a connection active at once (NONE -> SYN_RECV), FIN
  * makes it inactive (SYN_RECV -> TIME_WAIT), CLOSE expires it. Client a is
- * 172.16.(a >> 8).(a & 255). The sh/dh/mh expectations were computed by a
- * separate transcription of ip_vs_sh.c, ip_vs_dh.c and ip_vs_mh.c.
+ * 172.16.(a >> 8).(a & 255), server k is 10.0.0.(10+k):80. The sh/dh/mh
+ * expectations were computed by a separate transcription of ip_vs_sh.c,
+ * ip_vs_dh.c and ip_vs_mh.c (mh: hsiphash of each server's address + port
+ * with the fixed keys, list order, 4093 entries, gcd-reduced turns).
  */
 #ifndef XVS_TEST_DP_SCHED_CASES_H
 #define XVS_TEST_DP_SCHED_CASES_H
@@ -41,6 +43,9 @@ struct sched_dest_cfg {
 };
 
 #define SCHED_CASE_DESTS	4
+/* Server k's address (host order) and port: what mh hashes. */
+#define SCHED_CASE_RS(k)	(0x0a00000au + (k))	/* 10.0.0.(10+k) */
+#define SCHED_CASE_RS_PORT	80
 #define SCHED_CASE_STEPS	24
 
 struct sched_case {
@@ -207,27 +212,28 @@ static const struct sched_case sched_cases[] = {
 		WEIGHT(2, 4),
 		SYN(3, 40004, 2, "dh: back"),
 	} },
-	{ "mh: Maglev table, weight 0 keeps its entries and fails",
+	{ "mh: Maglev table of the servers' addresses, weight 0 keeps its entries and fails",
 	  XVS_SCHED_MH, 0, 3, { W(1), W(1), W(1) }, {
-		SYN(1, 40001, 3, "1.3 mh"),
-		SYN(2, 40002, 2, "1.3 mh"),
-		SYN(3, 40003, 2, "1.3 mh"),
-		SYN(5, 40005, 3, "1.3 mh"),
+		SYN(1, 40001, 2, "1.3 mh: 1365/1364/1364 entries, client 1's is 10.0.0.12:80"),
+		SYN(2, 40002, 1, "1.3 mh"),
+		SYN(3, 40003, 3, "1.3 mh"),
+		SYN(5, 40005, 1, "1.3 mh"),
 		SYN(7, 40007, 1, "1.3 mh"),
-		SYN(1, 40011, 3, "1.3 mh: same client, same server"),
+		SYN(1, 40011, 2, "1.3 mh: same client, same server"),
 		WEIGHT(2, 0),
-		SYN(2, 40012, 0, "1.3 mh: last_weight keeps 2's entries: fails"),
-		SYN(5, 40015, 3, "1.3 mh: others unmoved"),
-		SYN(7, 40017, 1, "1.3 mh: others unmoved"),
+		SYN(1, 40012, 0, "1.3 mh: last_weight keeps 2's entries: fails"),
+		SYN(8, 40018, 0, "1.3 mh: 8's entry is 2's too"),
+		SYN(3, 40013, 3, "1.3 mh: others unmoved"),
+		SYN(5, 40015, 1, "1.3 mh: others unmoved"),
 	} },
 	{ "mh -b mh-fallback,mh-port: weight 2:1, probe past weight 0",
 	  XVS_SCHED_MH, XVS_SVC_F_SCHED1 | XVS_SVC_F_SCHED2, 2, { W(2), W(1) }, {
-		SYN(1, 40001, 2, "1.3 mh-port"),
+		SYN(1, 40001, 1, "1.3 mh-port: 2728/1365 entries (turns 2:1)"),
+		SYN(1, 40007, 2, "1.3 mh-port: another port, 2's entry"),
 		SYN(1, 40002, 1, "1.3 mh-port"),
-		SYN(1, 40003, 1, "1.3 mh-port"),
 		WEIGHT(1, 0),
-		SYN(1, 40005, 2, "1.3 mh-fallback"),
-		SYN(1, 40006, 2, "1.3 mh-fallback"),
+		SYN(1, 40005, 2, "1.3 mh-fallback: 1's entry unusable, the probe finds 2"),
+		SYN(1, 40008, 2, "1.3 mh: 2's own entry"),
 	} },
 };
 

@@ -2,7 +2,8 @@
 /*
  * The scheduler model table (test_dp_sched_cases.h) against the host build
  * of bpf/lib: lists and tables built by xvsd's own code (sched_build.c,
- * sched_tab.c), picks by the datapath's pick functions, connection counts
+ * sched_tab.c, mh hashing server k's address 10.0.0.(10+k):80 as the
+ * packet test's servers are), picks by the datapath's pick functions, connection counts
  * moved as conn.h moves them (a SYN binds inactive and goes active, FIN
  * goes inactive, CLOSE unbinds) and OVERLOAD by the datapath's threshold
  * rule at every bind and unbind.
@@ -29,6 +30,7 @@
 #include "lib/sched_mh.h"
 #include "lib/sched_thresh.h"
 #include "xvsd/sched_build.h"
+#include "xvsd/sched_tab.h"
 #include "test_dp_sched_cases.h"
 
 #define MODEL_CONNS	64
@@ -114,6 +116,20 @@ static __u32 model_pick(const struct sched_case *c, __u32 saddr, __u16 sport)
 	return i < 0 ? 0 : sd->dest[i];
 }
 
+/* state_write_list(): the mh table from the servers' addresses. */
+static void model_write(void)
+{
+	struct sched_tab_key keys[XVS_MAX_RS];
+	__u32 k;
+
+	for (k = 0; k < m.sd.count; k++) {
+		keys[k].addr = m.info[m.sd.dest[k]].addr;
+		keys[k].port = m.info[m.sd.dest[k]].port;
+		keys[k].pad = 0;
+	}
+	sched_tab_mh(&m.sd, keys);
+}
+
 /* dest_add() for each server, in the case's order. */
 static void model_setup(const struct sched_case *c)
 {
@@ -124,12 +140,15 @@ static void model_setup(const struct sched_case *c)
 	for (k = 1; k <= c->ndest; k++) {
 		const struct sched_dest_cfg *dc = &c->dest[k - 1];
 
+		m.info[k].addr = htonl(SCHED_CASE_RS(k));
+		m.info[k].port = htons(SCHED_CASE_RS_PORT);
 		m.info[k].weight = dc->w;
 		m.info[k].u_threshold = dc->u;
 		m.info[k].l_threshold = dc->l;
 		m.info[k].flags = XVS_DEST_F_AVAILABLE;
 		assert_int_equal(sched_list_add(&m.sd, k, dc->w, false), 0);
 		sched_dests_changed(&m.sd, c->sched);
+		model_write();
 	}
 }
 
@@ -198,6 +217,7 @@ static int model_step(const struct sched_case *c, const struct sched_step *s)
 		m.info[s->a].weight = s->b;
 		sched_list_set(&m.sd, i, s->b, (m.sd.overload >> i) & 1);
 		sched_dests_changed(&m.sd, c->sched);
+		model_write();
 		return 0;
 	}
 	return -1;

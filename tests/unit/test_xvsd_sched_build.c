@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "xvsd/sched_build.h"
@@ -49,6 +50,18 @@ static void test_lookup(void **state)
 	assert_string_equal(sched_name(XVS_SCHED_MAX), "?");
 }
 
+/* The mh table with dest id i at 10.0.0.i:80, as state_write_list() builds it. */
+static void mh_build(struct xvs_svc_dests *sd)
+{
+	struct sched_tab_key keys[XVS_MAX_RS];
+	__u32 k;
+
+	for (k = 0; k < sd->count; k++)
+		keys[k] = (struct sched_tab_key){ .addr = htonl(0x0a000000u | sd->dest[k]),
+						  .port = htons(80) };
+	sched_tab_mh(sd, keys);
+}
+
 /* Entries of mh_tab naming each list index. */
 static void mh_counts(const struct xvs_svc_dests *sd, int *n)
 {
@@ -73,7 +86,11 @@ static void test_tables(void **state)
 	assert_int_equal(sd.sh_tab[255], 3);
 	/* dh: one bucket each in turn, weights ignored. */
 	assert_memory_equal(sd.dh_tab, ((__u8[]){ 1, 2, 3, 1, 2, 3 }), 6);
-	/* mh (1.3): every entry filled, shares follow last_weight 1:2:1. */
+	/* mh (1.3): empty until built from the addresses. */
+	mh_counts(&sd, n);
+	assert_int_equal(n[0] + n[1] + n[2], 0);
+	/* Every entry filled, shares follow last_weight 1:2:1. */
+	mh_build(&sd);
 	mh_counts(&sd, n);
 	assert_int_equal(n[0] + n[1] + n[2], XVS_MH_TAB_SIZE);
 	assert_true(n[1] >= 2 * n[0] - 2 && n[1] <= 2 * n[0] + 2);
@@ -81,14 +98,17 @@ static void test_tables(void **state)
 	before = sd;
 	sched_list_set(&sd, 1, 0, false);
 	sched_dests_changed(&sd, XVS_SCHED_MH);
+	mh_build(&sd);
 	assert_int_equal(sd.last_weight[1], 2);
 	assert_memory_equal(sd.mh_tab, before.mh_tab, sizeof(sd.mh_tab));
 	/* A fourth server takes about a quarter, the rest stay put. */
 	sched_list_set(&sd, 1, 1, false);
 	sched_dests_changed(&sd, XVS_SCHED_MH);
+	mh_build(&sd);
 	before = sd;
 	sched_list_add(&sd, 4, 1, false);
 	sched_dests_changed(&sd, XVS_SCHED_MH);
+	mh_build(&sd);
 	for (i = 0; i < XVS_MH_TAB_SIZE; i++)
 		if (before.dest[before.mh_tab[i] - 1] != sd.dest[sd.mh_tab[i] - 1])
 			moved++;
