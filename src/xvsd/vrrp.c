@@ -24,6 +24,7 @@
 #include "log.h"
 #include "state.h"
 #include "vrrp.h"
+#include "vrrp_syncd.h"
 
 #define VRRP_TICK_MS	1000
 #define VRRP_LINE_MAX	512
@@ -39,6 +40,8 @@ struct vrrp {
 	int open_err;		/* last open failure logged, to say it once */
 	size_t len;
 	char buf[VRRP_LINE_MAX];
+	int syncd_inst;		/* index of lvs_sync_daemon's instance; -1: none */
+	struct vrrp_syncd syncd;
 };
 
 static const char *const state_names[] = {
@@ -91,6 +94,8 @@ int vrrp_parse_line(const char *line, char *name, size_t namelen, enum vrrp_stat
 	return 0;
 }
 
+static int inst_index(const struct vrrp *v, const char *name);
+
 struct vrrp *vrrp_new(const struct vrrp_conf *conf)
 {
 	struct vrrp *v = calloc(1, sizeof(*v));
@@ -99,6 +104,7 @@ struct vrrp *vrrp_new(const struct vrrp_conf *conf)
 		return NULL;
 	v->conf = *conf;
 	v->fd = -1;
+	v->syncd_inst = conf->syncd.inst[0] ? inst_index(v, conf->syncd.inst) : -1;
 	return v;
 }
 
@@ -216,6 +222,8 @@ static void set_state(struct vrrp *v, int i, enum vrrp_state s, const char *why)
 	pr_info("VRRP instance %s: %s -> %s%s", v->conf.inst[i].name,
 		vrrp_state_name(v->state[i]), vrrp_state_name(s), why);
 	v->state[i] = s;
+	if (i == v->syncd_inst && v->st)
+		vrrp_syncd_follow(&v->syncd, &v->conf.syncd, v->st->sync, s);
 }
 
 int vrrp_line(struct vrrp *v, struct xvsd *st, const char *line)
@@ -350,8 +358,14 @@ fail:
 
 static void on_tick(struct loop *l, int fd, uint32_t events, void *data)
 {
+	struct vrrp *v = data;
+
 	(void)l, (void)fd, (void)events;
-	fifo_check(data);
+	fifo_check(v);
+	/* The first call after xvsd's sync holder exists, and retries. */
+	if (v->syncd_inst >= 0)
+		vrrp_syncd_follow(&v->syncd, &v->conf.syncd, v->st->sync,
+				  v->state[v->syncd_inst]);
 }
 
 int vrrp_serve(struct vrrp *v, struct loop *l, struct xvsd *st)

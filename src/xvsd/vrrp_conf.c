@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kaconf/kaconf.h"
+#include "log.h"
 #include "vrrp_conf.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -124,6 +125,27 @@ int vrrp_conf_add_instance(struct vrrp_conf *v, const char *spec, char *err, siz
 	return 0;
 }
 
+/* lvs_sync_daemon's settings as ipvsadm --start-daemon would give them. */
+static int syncd_from_kaconf(struct vrrp_conf *v, const struct ka_syncd *d, char *err,
+			     size_t errlen)
+{
+	struct vrrp_syncd_conf *c = &v->syncd;
+
+	if (!find_or_add(v, d->vrrp, strlen(d->vrrp)))
+		return fail(err, errlen, "too many VRRP instances (max %d)", VRRP_MAX_INST);
+	memset(c, 0, sizeof(*c));
+	snprintf(c->inst, sizeof(c->inst), "%s", d->vrrp);
+	snprintf(c->cfg.mcast_ifn, sizeof(c->cfg.mcast_ifn), "%s", d->ifname);
+	c->cfg.syncid = d->syncid;
+	c->cfg.mcast_group = d->group;
+	c->cfg.mcast_port = htons(d->port);
+	c->cfg.mcast_ttl = d->ttl;
+	c->cfg.sync_maxlen = d->maxlen;
+	c->cfg.set = (d->group ? XVS_DAEMON_SET_GROUP : 0) | (d->port ? XVS_DAEMON_SET_PORT : 0) |
+		     (d->ttl ? XVS_DAEMON_SET_TTL : 0) | (d->maxlen ? XVS_DAEMON_SET_MAXLEN : 0);
+	return 0;
+}
+
 int vrrp_conf_from_kaconf(struct vrrp_conf *v, const struct ka_conf *k, char *err,
 			  size_t errlen)
 {
@@ -152,6 +174,14 @@ int vrrp_conf_from_kaconf(struct vrrp_conf *v, const struct ka_conf *k, char *er
 			if (ret)
 				return ret;
 		}
+	}
+	if (k->global.syncd.ifname[0]) {
+		ret = syncd_from_kaconf(&tmp, &k->global.syncd, err, errlen);
+		if (ret)
+			return ret;
+		if (!tmp.fifo[0])
+			pr_warn("lvs_sync_daemon: no vrrp_notify_fifo tells the state of %s: "
+				"no sync daemon runs", tmp.syncd.inst);
 	}
 	*v = tmp;
 	return 0;

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "ctl_proto.h"
+
 #define VRRP_MAX_INST		64
 #define VRRP_MAX_ADDRS		32	/* addresses of one instance we follow */
 #define VRRP_NAME_LEN		64
@@ -22,10 +24,20 @@ struct vrrp_inst_conf {
 	__u32 addrs[VRRP_MAX_ADDRS];	/* network order */
 };
 
+/*
+ * keepalived's lvs_sync_daemon: a connection sync daemon (sync.h) that is
+ * master while instance @inst is MASTER and backup otherwise.
+ */
+struct vrrp_syncd_conf {
+	char inst[VRRP_NAME_LEN];	/* "": none */
+	struct xvs_ctl_daemon cfg;	/* .state is set when started */
+};
+
 struct vrrp_conf {
 	char fifo[PATH_MAX];		/* "": not following keepalived */
 	int ninst;
 	struct vrrp_inst_conf inst[VRRP_MAX_INST];
+	struct vrrp_syncd_conf syncd;
 };
 
 /* An absolute path. Returns 0 or -EINVAL with a message in err. */
@@ -45,7 +57,8 @@ struct ka_conf;
  * the FIFO from global_defs (vrrp_notify_fifo, else notify_fifo, which
  * carries the same INSTANCE lines) when v names none, and every
  * vrrp_instance with its IPv4 virtual_ipaddress entries (IPv6 ones are
- * skipped: xvs serves IPv4 only). Returns 0 or -EINVAL, v unchanged.
+ * skipped: xvs serves IPv4 only), and lvs_sync_daemon with its instance
+ * (followed even if it holds no VIP). Returns 0 or -EINVAL, v unchanged.
  */
 int vrrp_conf_from_kaconf(struct vrrp_conf *v, const struct ka_conf *k, char *err,
 			  size_t errlen);

@@ -39,6 +39,23 @@ struct ka_pos {
 
 /* ---- global_defs ---------------------------------------------------- */
 
+/*
+ * lvs_sync_daemon IF [[inst] VRRP_INST] [id N] [maxlen L] [port P] [ttl T]
+ * [group ADDR]: a connection sync daemon that is master while the VRRP
+ * instance is MASTER and backup otherwise. 0 / "" where not given (IPVS's
+ * defaults; the syncid defaults to the instance's virtual_router_id).
+ */
+struct ka_syncd {
+	char ifname[16];		/* "": no lvs_sync_daemon */
+	char vrrp[KA_NAME_LEN];		/* "": none named */
+	int syncid;			/* -1: the instance's virtual_router_id */
+	__u16 maxlen;
+	__u16 port;			/* host order */
+	__u8 ttl;
+	__u32 group;			/* network order */
+	struct ka_pos pos;
+};
+
 struct ka_global {
 	char router_id[KA_NAME_LEN];
 	char *notify_fifo;		/* notify_fifo PATH: VRRP and LVS events */
@@ -48,6 +65,7 @@ struct ka_global {
 	__u32 lvs_tcp, lvs_tcpfin, lvs_udp;	/* seconds; 0 = leave as it is */
 	bool lvs_flush;
 	bool checker_log_all_failures;
+	struct ka_syncd syncd;
 };
 
 /* ---- vrrp (read by the HA side; xvsd runs no VRRP itself) ----------- */

@@ -3,9 +3,11 @@
  * keepalived.conf lexer: words, "quoted strings" and braces with their file
  * and line; '#' and '!' start a comment where a word could start; `include
  * PATTERN...` (glob and brace patterns, relative to the including file's
- * directory) splices the files in where it stands; `@ID` lines (keepalived
- * -i ID) are dropped, as keepalived drops them when started without -i,
- * and `@^ID` lines are kept.
+ * directory) splices the files in where it stands; `@ID` lines count only
+ * when ID is the config id and `@^ID` lines only when it is not. keepalived
+ * started without -i takes the host name up to its first dot as its id;
+ * xvsd has two, that and "xvsd", so `@xvsd` lines are read by xvsd and
+ * skipped by keepalived (docs/keepalived.md: lvs_sync_daemon).
  */
 #include <errno.h>
 #include <glob.h>
@@ -13,8 +15,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parse.h"
+
+#define KA_CONFIG_ID_XVSD	"xvsd"
+
+/* Is @id one of ours: "xvsd", or the host name up to its first dot? */
+static bool is_config_id(const char *id)
+{
+	char host[256];
+
+	if (!strcmp(id, KA_CONFIG_ID_XVSD))
+		return true;
+	if (gethostname(host, sizeof(host)))
+		return false;
+	host[sizeof(host) - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+	return host[0] && !strcmp(id, host);
+}
 
 static int add_file(struct ka_parser *p, const char *name)
 {
@@ -147,9 +166,9 @@ static int lex_line(struct ka_parser *p, const char *s, size_t len, int file, in
 	}
 	if (p->n == from)
 		return 0;
-	/* Conditional lines: without a config id only "@^ID" lines count. */
 	if (p->t[from].s[0] == '@') {
-		bool keep = p->t[from].s[1] == '^';
+		bool neg = p->t[from].s[1] == '^';
+		bool keep = is_config_id(p->t[from].s + 1 + neg) != neg;
 		int i;
 
 		free(p->t[from].s);

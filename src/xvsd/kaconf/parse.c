@@ -456,6 +456,7 @@ static const struct ka_kw global_kw[] = {
 	{ "lvs_notify_fifo", g_fifo },
 	{ "lvs_timeouts", g_lvs_timeouts },
 	{ "lvs_flush", g_lvs_flush },
+	{ "lvs_sync_daemon", ka_parse_lvs_syncd },
 	{ "checker_log_all_failures", g_log_all },
 	{ NULL, NULL },
 };
@@ -710,7 +711,9 @@ static struct ka_conf *run(const char *name, const char *text, char *err, size_t
 	r = text ? ka_lex_text(&p, name, text, 0) : ka_lex_file(&p, name, 0);
 	if (!r)
 		ret = parse_tokens(&p);
-	else
+	if (ret)
+		ka_resolve_syncd(&p);
+	if (r)
 		errno = -r;
 	for (i = 0; i < p.n; i++)
 		free(p.t[i].s);

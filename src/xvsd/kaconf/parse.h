@@ -80,6 +80,11 @@ bool ka_get_port(struct ka_parser *p, struct ka_stmt *s, const char *str, __u16 
 char *ka_strdup_args(struct ka_stmt *s, int from);	/* args joined by spaces */
 void ka_set_str(char **dst, const char *src);
 
+/* parse_syncd.c: global_defs' lvs_sync_daemon into the struct ka_global obj. */
+int ka_parse_lvs_syncd(struct ka_parser *p, struct ka_stmt *s, void *obj);
+/* Once the whole file is read: its VRRP instance, the syncid's default. */
+void ka_resolve_syncd(struct ka_parser *p);
+
 /* parse_vs.c / parse_check.c */
 int ka_parse_vs(struct ka_parser *p, struct ka_stmt *s, void *obj);
 int ka_parse_vsg(struct ka_parser *p, struct ka_stmt *s, void *obj);
