@@ -15,6 +15,7 @@
 #include "conn_state.h"
 #include "sched_thresh.h"
 #include "sync.h"
+#include "fwmark.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 #define CONN_CAS_TRIES	4
@@ -78,6 +79,11 @@ static __always_inline void conn_key_tpl(struct xvs_conn_key *k,
 	k->proto = proto;
 	k->dir = XVS_DIR_IN;
 	k->pad = 0;
+	if (cn->flags & XVS_CONN_F_FWMARK) {
+		k->daddr = fwmark_tpl_addr(cn->svc_id);
+		k->dport = 0;
+		k->proto = 0;
+	}
 }
 
 static __always_inline struct xvs_dest_cnt *conn_cnt(__u32 dest_id)
@@ -235,7 +241,8 @@ conn_create(const struct xvs_conn_key *k, __u32 svc_id, __u32 dest_id,
 		.dest_id = dest_id,
 		.svc_id = svc_id,
 		.last_seen = now,
-		.flags = tk ? XVS_CONN_F_CONTROLLED : 0,
+		.flags = !tk ? 0 : tk->proto ? XVS_CONN_F_CONTROLLED :
+			 XVS_CONN_F_CONTROLLED | XVS_CONN_F_FWMARK,
 		.tpl_addr = tk ? tk->saddr : 0,
 	};
 	struct xvs_conn_key out;

@@ -27,6 +27,7 @@
 #include "persist.h"
 #include "pool.h"
 #include "frag.h"
+#include "fwmark.h"
 #include "noconn.h"
 #include "stats.h"
 
@@ -261,7 +262,9 @@ static __always_inline int lb_request(const struct xvs_ctx *c,
 			sk.port = p->dport;
 			sk.proto = p->proto;
 			sk.pad = 0;
-			svc = bpf_map_lookup_elem(&svc_map, &sk);
+			svc = fwmark_svc(c, p, l->g);
+			if (!svc)
+				svc = bpf_map_lookup_elem(&svc_map, &sk);
 			if (!svc)
 				return ctx_pass(c);
 			return lb_new(c, l, k, svc);
@@ -395,7 +398,10 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 	sk.addr = l.p.daddr;
 	sk.port = l.p.dport;
 	sk.proto = l.p.proto;
-	svc = bpf_map_lookup_elem(&svc_map, &sk);
+	/* IPVS looks the mark up first (ipvs.md 2.1). */
+	svc = fwmark_svc(c, &l.p, l.g);
+	if (!svc)
+		svc = bpf_map_lookup_elem(&svc_map, &sk);
 	if (!svc) {
 		v = noconn_reply(c, l.g, l.now);
 		if (v >= 0)

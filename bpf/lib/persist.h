@@ -25,6 +25,12 @@ static __always_inline void persist_key(struct xvs_conn_key *tk,
 	tk->proto = k->proto;
 	tk->dir = XVS_DIR_IN;
 	tk->pad = 0;
+	/* IPVS: (IP, client net, 0, mark, 0): one server for the whole mark. */
+	if (svc->flags & XVS_SVC_F_FWMARK) {
+		tk->daddr = fwmark_tpl_addr(svc->id);
+		tk->dport = 0;
+		tk->proto = 0;
+	}
 }
 
 /*
