@@ -45,6 +45,10 @@ enum xvs_ctl_cmd {
 	XVS_CMD_START_DAEMON,	/* xvs_ctl_daemon; running already: -EEXIST */
 	XVS_CMD_STOP_DAEMON,	/* xvs_ctl_daemon (state only); none: -ESRCH */
 	XVS_CMD_LIST_DAEMON,	/* -> n x xvs_ctl_daemon, master first */
+	XVS_CMD_MARK_LIST,	/* -> n x xvs_ctl_mark_rule, in match order */
+	XVS_CMD_MARK_ADD,	/* xvs_ctl_mark_req: insert at .pos (0: append) */
+	XVS_CMD_MARK_DEL,	/* xvs_ctl_mark_req: the rule at .pos, or (0) equal to .rule */
+	XVS_CMD_MARK_SET,	/* n x xvs_ctl_mark_rule: the whole new list (n = 0: flush) */
 	XVS_CMD_MAX,
 };
 
@@ -161,5 +165,30 @@ struct xvs_ctl_daemon {
 #define XVS_DAEMON_SET_PORT	0x2
 #define XVS_DAEMON_SET_TTL	0x4
 #define XVS_DAEMON_SET_MAXLEN	0x8
+
+/*
+ * One of xvs's mark rules (docs/fwmark.md): a new packet matching it gets
+ * the mark, which selects the fwmark service; the first match wins. Port
+ * ranges are inclusive and, unlike other ports here, in host order.
+ */
+#define XVS_CTL_MARK_PORTS	8
+
+struct xvs_ctl_mark_rule {
+	__u32 daddr;		/* network order, no bits outside dmask */
+	__u32 dmask;		/* network order, contiguous; 0: any */
+	__u32 saddr;
+	__u32 smask;
+	__u32 mark;		/* 1..4294967295 */
+	__u16 proto;		/* IPPROTO_TCP / IPPROTO_UDP; 0: both */
+	__u16 nports;		/* ranges used; 0: any destination port */
+	__u16 port_lo[XVS_CTL_MARK_PORTS];
+	__u16 port_hi[XVS_CTL_MARK_PORTS];
+};
+
+struct xvs_ctl_mark_req {
+	__u32 pos;		/* 1-based rule number; 0: see the command */
+	__u32 pad;
+	struct xvs_ctl_mark_rule rule;
+};
 
 #endif /* XVS_CTL_PROTO_H */
