@@ -28,6 +28,8 @@ declare -A HA_INT=([d1]=10.0.0.101 [d2]=10.0.0.102)
 declare -A HA_PRIO=([d1]=100 [d2]=90)
 declare -A HA_STATE=([d1]=MASTER [d2]=BACKUP)
 declare -A HA_ROUTER=([d1]=LVS_MASTER [d2]=LVS_BACKUP)
+# More global_defs lines for both directors' keepalived.conf (t4310: lvs_sync_daemon).
+HA_GLOBAL_EXTRA=${HA_GLOBAL_EXTRA:-}
 declare -A HA_XVSD_PID=()
 declare -A HA_KA_PID=()
 
@@ -85,6 +87,7 @@ ha_keepalived_conf()
 	   # xvs: xvsd follows VRRP states through this FIFO
 	   vrrp_notify_fifo $TOPO_RUN/$d/vrrp.fifo
 	   script_user root
+	   $HA_GLOBAL_EXTRA
 	}
 
 	# xvs: a dead or hung xvsd puts the pair's instances in FAULT
@@ -175,15 +178,17 @@ ha_adm()
 	XVS_SOCKET=$TOPO_RUN/$d/xvsd.sock ip netns exec "${HA_NS[$d]}" "$XVS_BUILD/xvsadm" "$@"
 }
 
-# Start xvsd on director $1 following its keepalived; wait until it answers.
+# Start xvsd on director $1 following its keepalived (more xvsd options in
+# $2...: -f "$(ha_conf d1)" runs the keepalived.conf); wait until it answers.
 ha_xvsd_start()
 {
 	local d=$1 i
+	shift
 	topo_bpffs || return 1
 	ip netns exec "${HA_NS[$d]}" "$XVS_BUILD/xvsd" -n -i eth0,eth1 \
 		--socket "$TOPO_RUN/$d/xvsd.sock" --pin-dir "$TOPO_RUN/bpffs/$d" \
 		--vrrp-fifo "$TOPO_RUN/$d/vrrp.fifo" \
-		--vrrp-instance VI_1=192.168.1.200 --vrrp-instance VI_GW=$HA_GW \
+		--vrrp-instance VI_1=192.168.1.200 --vrrp-instance VI_GW=$HA_GW "$@" \
 		>>"$TOPO_TMP/$d/xvsd.log" 2>&1 &
 	HA_XVSD_PID[$d]=$!
 	TOPO_PIDS+=("$!")
@@ -204,11 +209,18 @@ ha_rules()
 	ha_adm "$1" -a -t 192.168.1.200:80 -r 10.0.0.3:80 -m
 }
 
+# Director $1's keepalived.conf, written (ha_keepalived_conf); prints its path.
+ha_conf()
+{
+	ha_keepalived_conf "$1" >"$TOPO_TMP/$1/keepalived.conf" &&
+	echo "$TOPO_TMP/$1/keepalived.conf"
+}
+
 # Start keepalived -P on director $1 with its own config and pid files.
 ha_keepalived_start()
 {
 	local d=$1
-	ha_keepalived_conf "$d" >"$TOPO_TMP/$d/keepalived.conf" || return 1
+	ha_conf "$d" >/dev/null || return 1
 	ip netns exec "${HA_NS[$d]}" keepalived -P -n -l -D \
 		-f "$TOPO_TMP/$d/keepalived.conf" \
 		-p "$TOPO_RUN/$d/keepalived.pid" -r "$TOPO_RUN/$d/vrrp.pid" \
