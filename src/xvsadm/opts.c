@@ -2,7 +2,7 @@
 /*
  * The ipvsadm 1.31 grammar: its option table, its command/option validity
  * matrix, the order in which it checks things and the exact words of every
- * message, followed by what xvs refuses for now (IPv6, SCTP, fwmark, -g/-i,
+ * message, followed by what xvs refuses for now (IPv6, SCTP, -g/-i,
  * sync daemons). The first option word must be a command, as in ipvsadm.
  */
 #include <limits.h>
@@ -702,8 +702,6 @@ static enum xvsadm_parse check_xvs(struct parse *p)
 		return fail(p, "Illegal '%s' option with the '%s' command", "json",
 			    cmd_names[ce->cmd - 1]);
 	if (ce->options & OPT(OPTC_SERVICE)) {
-		if (ce->svc.id.fwmark)
-			return fail(p, "xvs: firewall-mark services (-f) are not supported yet");
 		if (ce->svc.id.proto == IPPROTO_SCTP)
 			return fail(p, "xvs: SCTP services (--sctp-service) are not supported yet");
 		if (ce->svc.id.af == AF_INET6)

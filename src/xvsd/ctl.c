@@ -24,6 +24,7 @@
 #include "ctl_io.h"
 #include "list.h"
 #include "log.h"
+#include "markrule.h"
 #include "svc.h"
 #include "sync.h"
 
@@ -180,6 +181,11 @@ int ctl_handle(struct xvsd *st, __u16 cmd, const void *p, size_t len, void **rep
 	case XVS_CMD_STOP_DAEMON:
 	case XVS_CMD_LIST_DAEMON:
 		return do_daemon_cmd(st, cmd, p, len, reply, reply_len);
+	case XVS_CMD_MARK_LIST:
+	case XVS_CMD_MARK_ADD:
+	case XVS_CMD_MARK_DEL:
+	case XVS_CMD_MARK_SET:
+		return markrule_ctl(st, cmd, p, len, reply, reply_len);
 	default:
 		return -EINVAL;
 	}
@@ -192,6 +198,8 @@ static const char *const cmd_names[XVS_CMD_MAX] = {
 	[XVS_CMD_DEL_DEST] = "delete server",	 [XVS_CMD_ZERO] = "zero",
 	[XVS_CMD_SET_TIMEOUT] = "set timeouts",
 	[XVS_CMD_START_DAEMON] = "start sync daemon", [XVS_CMD_STOP_DAEMON] = "stop sync daemon",
+	[XVS_CMD_MARK_ADD] = "add mark rule",	 [XVS_CMD_MARK_DEL] = "delete mark rule",
+	[XVS_CMD_MARK_SET] = "replace mark rules",
 };
 
 static const char *proto_name(__u16 proto)

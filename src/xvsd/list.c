@@ -77,12 +77,9 @@ static int put_service(struct xvsd *st, struct xvsd_svc *s, FILE *f)
 		if (sd.dest[i] < XVS_MAX_DEST && st->dests[sd.dest[i]])
 			n++;
 	memset(&out, 0, sizeof(out));
-	out.id.af = AF_INET;
-	out.id.proto = s->key.proto;
-	out.id.addr[0] = s->key.addr;
-	out.id.port = s->key.port;
+	svc_id_from_key(&s->key, &out.id);
 	snprintf(out.sched, sizeof(out.sched), "%s", sched_name(s->cfg.sched));
-	out.flags = s->cfg.flags & ~XVS_SVC_F_STANDBY;
+	out.flags = s->cfg.flags & ~(XVS_SVC_F_STANDBY | XVS_SVC_F_FWMARK);
 	out.timeout = s->cfg.timeout;
 	out.netmask = s->cfg.netmask;
 	out.num_dests = n;

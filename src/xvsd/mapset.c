@@ -26,6 +26,8 @@ int mapset_from_skel(struct xvsd_maps *m, struct xvs *skel)
 	m->glob_stats = bpf_map__fd(skel->maps.glob_stats);
 	m->drop_stats = bpf_map__fd(skel->maps.drop_stats);
 	m->addr_set = bpf_map__fd(skel->maps.addr_set);
+	m->mark_rules = bpf_map__fd(skel->maps.mark_rules);
+	m->svc_fwmark = bpf_map__fd(skel->maps.svc_fwmark);
 	m->gc_prog = bpf_program__fd(skel->progs.xvs_gc);
 	m->sync_in_prog = bpf_program__fd(skel->progs.xvs_sync_in);
 	m->sync_ring = bpf_map__fd(skel->maps.sync_ring);
@@ -36,7 +38,7 @@ int mapset_from_skel(struct xvsd_maps *m, struct xvs *skel)
 	    m->conn_v4 < 0 || m->globals < 0 || m->svc_stats < 0 || m->dest_stats < 0 ||
 	    m->glob_stats < 0 || m->drop_stats < 0 || m->addr_set < 0 || m->gc_prog < 0)
 		return -EBADF;
-	if (m->sync_in_prog < 0 || m->sync_ring < 0)
+	if (m->sync_in_prog < 0 || m->sync_ring < 0 || m->mark_rules < 0 || m->svc_fwmark < 0)
 		return -EBADF;
 	return 0;
 }

@@ -24,6 +24,8 @@ struct xvsd_maps {
 	int glob_stats;
 	int drop_stats;
 	int addr_set;		/* VIPs and NAT servers (addrset.c) */
+	int mark_rules;		/* xvs's mark rules, two banks (markrule.c) */
+	int svc_fwmark;		/* fwmark services' marks by id (svc.c) */
 	int gc_prog;		/* xvs_gc program */
 	int sync_in_prog;	/* xvs_sync_in program (sync.c) */
 	int sync_ring;		/* master sync records (sync.c) */

@@ -24,16 +24,40 @@ int svc_key_from_id(const struct xvs_ctl_svc_id *id, struct xvs_svc_key *key)
 {
 	if (id->af != AF_INET)
 		return -EAFNOSUPPORT;
-	if (id->fwmark)
-		return -EOPNOTSUPP;
+	memset(key, 0, sizeof(*key));
+	if (id->fwmark) {
+		/* abi.h: the mark as address, port and protocol 0. */
+		key->addr = htonl(id->fwmark);
+		return 0;
+	}
 	if (id->proto == IPPROTO_SCTP)
 		return -EOPNOTSUPP;
 	if (id->proto != IPPROTO_TCP && id->proto != IPPROTO_UDP)
 		return -EINVAL;
-	memset(key, 0, sizeof(*key));
 	key->addr = id->addr[0];
 	key->port = id->port;
 	key->proto = id->proto;
+	return 0;
+}
+
+void svc_id_from_key(const struct xvs_svc_key *key, struct xvs_ctl_svc_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->af = AF_INET;
+	if (svc_key_is_fwmark(key)) {
+		id->fwmark = ntohl(key->addr);
+		return;
+	}
+	id->proto = key->proto;
+	id->addr[0] = key->addr;
+	id->port = key->port;
+}
+
+/* Write (or clear, mark 0) the mark the datapath keys @id's templates with. */
+static int write_fwmark(struct xvsd *st, __u32 id, __u32 mark)
+{
+	if (bpf_map_update_elem(st->maps.svc_fwmark, &id, &mark, BPF_ANY))
+		return -errno;
 	return 0;
 }
 
@@ -110,6 +134,8 @@ int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
 	if (!cfg.id)
 		return -ENOMEM;
 	cfg.origin = origin;
+	if (svc_key_is_fwmark(&key))
+		cfg.flags |= XVS_SVC_F_FWMARK;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -119,6 +145,9 @@ int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
 	err = state_write_list(st, cfg.id, &sd);
 	if (!err)
 		err = mapset_stats_zero(&st->maps, st->maps.svc_stats, cfg.id);
+	/* Kept when the service goes: its templates may outlive it. */
+	if (!err)
+		err = write_fwmark(st, cfg.id, req->id.fwmark);
 	if (!err && bpf_map_update_elem(st->maps.svc_map, &key, &cfg, BPF_NOEXIST))
 		err = -errno;
 	if (err) {
@@ -159,7 +188,7 @@ int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req)
 	if (err)
 		return err;
 	cfg.id = s->id;
-	cfg.flags |= s->cfg.flags & XVS_SVC_F_STANDBY;
+	cfg.flags |= s->cfg.flags & (XVS_SVC_F_STANDBY | XVS_SVC_F_FWMARK);
 	cfg.origin = s->cfg.origin;	/* an edit does not change who owns it */
 
 	/* Another scheduler starts from its initial state; the same keeps its own. */

@@ -14,9 +14,18 @@
 /* Largest value --set accepts (the kernel's INT_MAX / HZ with HZ = 1000). */
 #define SVC_TIMEOUT_MAX (0x7fffffff / 1000)
 
-/* proto+VIP+port of a request, or -EAFNOSUPPORT (IPv6), -EOPNOTSUPP (SCTP,
- * fwmark: not supported yet), -EINVAL (other protocols). */
+/* proto+VIP+port (or fwmark, abi.h) of a request, or -EAFNOSUPPORT (IPv6),
+ * -EOPNOTSUPP (SCTP), -EINVAL (other protocols). */
 int svc_key_from_id(const struct xvs_ctl_svc_id *id, struct xvs_svc_key *key);
+
+/* The request identity of a service's key: the reverse of svc_key_from_id(). */
+void svc_id_from_key(const struct xvs_svc_key *key, struct xvs_ctl_svc_id *id);
+
+/* Is @key an fwmark service's (protocol 0)? */
+static inline bool svc_key_is_fwmark(const struct xvs_svc_key *key)
+{
+	return key->proto == 0;
+}
 
 int svc_add(struct xvsd *st, const struct xvs_ctl_svc *req);
 /* svc_add() for another owner than the control socket (enum xvs_origin). */

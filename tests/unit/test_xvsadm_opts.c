@@ -98,7 +98,7 @@ static const struct {
 	{ "-A -t [2001:db8::1]:80", 2, "xvs: IPv6 services are not supported yet\n" },
 	{ "-A --sctp-service 1.2.3.4:80", 2,
 	  "xvs: SCTP services (--sctp-service) are not supported yet\n" },
-	{ "-A -f 1", 2, "xvs: firewall-mark services (-f) are not supported yet\n" },
+	{ "-A -f 1 -6", 2, "xvs: IPv6 services are not supported yet\n" },
 	{ "--start-daemon master --mcast-group ff02::1", 2,
 	  "xvs: IPv6 sync multicast groups are not supported\n" },
 	{ "--start-daemon master --mcast-group 1.2.3", 2, "illegal mcast-group specified\n" },

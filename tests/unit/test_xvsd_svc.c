@@ -156,11 +156,12 @@ static void m_sctp(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl
 	(void)d, (void)t;
 	s->id.proto = IPPROTO_SCTP;
 }
-static void m_fwmark(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_timeout *t)
+static void m_fwmark6(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_timeout *t)
 {
 	(void)d, (void)t;
 	s->id.proto = 0;
 	s->id.fwmark = 1;
+	s->id.af = AF_INET6;
 }
 static void m_icmp(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_timeout *t)
 {
@@ -263,7 +264,7 @@ static void m_none(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl
 static const struct bad_row bad_rows[] = {
 	{ "IPv6 service", ADD_SVC, -EAFNOSUPPORT, m_v6 },
 	{ "SCTP service", ADD_SVC, -EOPNOTSUPP, m_sctp },
-	{ "fwmark service", ADD_SVC, -EOPNOTSUPP, m_fwmark },
+	{ "IPv6 fwmark service", ADD_SVC, -EAFNOSUPPORT, m_fwmark6 },
 	{ "ICMP service", ADD_SVC, -EINVAL, m_icmp },
 	{ "existing service", ADD_SVC, -EEXIST, m_none },
 	{ "exists wins over bad scheduler", ADD_SVC, -EEXIST, m_lblc },
