@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -86,9 +87,21 @@ static void flush(struct sync *s)
 		pr_warn("sync: sending on %s: %s", d->cfg.mcast_ifn, strerror(errno));
 }
 
+/* The datapath's clock (bpf_ktime_get_ns). */
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void queue(struct sync *s, const struct xvs_conn *cn, __u8 proto)
 {
-	sync_conn_from(&s->out[s->n++], cn, proto);
+	struct sync_conn *c = &s->out[s->n++];
+
+	sync_conn_from(c, cn, proto);
+	c->timeout = sync_conn_left(cn, mono_ns());
 	if (s->n >= s->cap)
 		flush(s);
 }

@@ -23,6 +23,18 @@ void sync_conn_from(struct sync_conn *s, const struct xvs_conn *cn, __u8 proto)
 	s->tpl_addr = cn->tpl_addr;
 }
 
+__u32 sync_conn_left(const struct xvs_conn *cn, __u64 now_ns)
+{
+	__u64 idle_s, end;
+
+	if ((cn->flags & XVS_CONN_F_TEMPLATE) && cn->n_control)
+		return cn->timeout ? cn->timeout : 1;
+	/* last_seen may be a little ahead of a clock read before it was set */
+	idle_s = now_ns > cn->last_seen ? (now_ns - cn->last_seen) / 1000000000ULL : 0;
+	end = cn->timeout;
+	return idle_s < end ? end - idle_s : 1;
+}
+
 size_t sync_msg_capacity(size_t maxlen)
 {
 	size_t n = maxlen > SYNC_MSG_HDR_LEN ?

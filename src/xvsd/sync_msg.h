@@ -8,6 +8,8 @@
  *   header  magic "XVSY" (4)  version 1 (1)  syncid (1)  count (2)
  *   record  proto (1)  state (1)  flags (2)  caddr vaddr daddr (4 each)
  *           cport vport dport (2 each)  pad (2)  timeout s (4)  tpl_addr (4)
+ *
+ * A record's timeout is the time the connection has left on the master.
  */
 #ifndef XVSD_SYNC_MSG_H
 #define XVSD_SYNC_MSG_H
@@ -38,6 +40,16 @@ struct sync_conn {
 
 /* The record of a connection's IN entry (@proto from its key). */
 void sync_conn_from(struct sync_conn *s, const struct xvs_conn *cn, __u8 proto);
+
+/*
+ * The timeout a record carries: the seconds @cn has left at @now_ns (the
+ * datapath's clock, CLOCK_MONOTONIC), at least 1. The backup arms its copy
+ * with it, so the copy ends when the master's does (IPVS's backup follows
+ * the master's state and timer; it is never told of an expiry), not a whole
+ * timeout after the master's last refresh. A template that still controls
+ * connections cannot expire (IPVS re-arms it): its whole timeout.
+ */
+__u32 sync_conn_left(const struct xvs_conn *cn, __u64 now_ns);
 
 /* Records that fit a datagram of @maxlen payload bytes (at least 1). */
 size_t sync_msg_capacity(size_t maxlen);

@@ -8,7 +8,9 @@
  * a state change moves the count, the reply entry forwards the server's
  * packets, a CONTROLLED connection makes its template (persist count,
  * n_control) when that is not synced yet, a client moved to another
- * server is re-created there, and a bad request changes nothing.
+ * server is re-created there, a connection the master closed follows it
+ * (CLOSE, 10 s) and is collected when its synced time is up, and a bad
+ * request changes nothing.
  *
  * Service: 1 TCP VIP:80 rr [1 RS1:80, 2 RS2:80]
  */
@@ -168,6 +170,53 @@ static int t_backup_insert(void)
 	return 0;
 }
 
+/*
+ * A connection the master closes: the master's RST record says CLOSE with
+ * its 10 s timeout; the backup's ESTABLISHED copy follows (inactive, 10 s)
+ * rather than living on 15 min, and a record with 1 s left (the master's
+ * refresh near its end) makes xvs_gc collect it on time.
+ */
+static int t_backup_close(void)
+{
+	struct xvs_sync_ent e = ent(43000, 1, XVS_TCP_S_ESTABLISHED, XVS_CONN_F_SEEN_REPLY);
+	struct xvs_dest_cnt before = dp_cnt(&env, 1);
+	struct xvs_conn_key k = { .saddr = dp_ip(CLI), .daddr = dp_ip(VIP),
+				  .sport = htons(43000), .dport = htons(80),
+				  .proto = IPPROTO_TCP, .dir = XVS_DIR_IN };
+	struct xvs_conn cn;
+	__u32 c, u;
+
+	/* master: SYN, ACK, then the client's RST */
+	set_master(1);
+	CHECK(xdp(c2v(40002, TH_SYN), env.ext) == XDP_REDIRECT);
+	CHECK(xdp(c2v(40002, TH_ACK), env.ext) == XDP_REDIRECT);
+	CHECK(drain() == 3);
+	CHECK(xdp(c2v(40002, TH_RST), env.ext) == XDP_REDIRECT);
+	CHECK(drain() == 1);
+	set_master(0);
+	CHECK((recs[0].conn.state & XVS_CONN_STATE_MASK) == XVS_TCP_S_CLOSE);
+	CHECK(recs[0].conn.timeout == 10);
+	/* backup: ESTABLISHED, then that CLOSE */
+	CHECK(sync_in(&e, 1, XVS_SYNC_MAGIC, &c, &u) == XDP_PASS && c == 1);
+	CHECK(dp_cnt(&env, 1).active == before.active + 1);
+	e.conn.state = XVS_TCP_S_CLOSE;
+	e.conn.timeout = recs[0].conn.timeout;
+	CHECK(sync_in(&e, 1, XVS_SYNC_MAGIC, &c, &u) == XDP_PASS && u == 1);
+	CHECK(!conn_of(43000, CLI, &cn));
+	CHECK(cn.state == (XVS_TCP_S_CLOSE | XVS_CONN_INACTIVE) && cn.timeout == 10);
+	CHECK(dp_cnt(&env, 1).active == before.active);
+	CHECK(dp_cnt(&env, 1).inactive == before.inactive + 1);
+	CHECK(dp_gc(&env, &k, 1, 0) == 0);
+	/* 1 s left on the master: gone from the backup a second later */
+	e.conn.timeout = 1;
+	CHECK(sync_in(&e, 1, XVS_SYNC_MAGIC, &c, &u) == XDP_PASS && u == 1);
+	usleep(1100 * 1000);
+	CHECK(dp_gc(&env, &k, 1, 0) == 1);
+	CHECK(conn_of(43000, CLI, &cn));
+	CHECK(dp_cnt(&env, 1).inactive == before.inactive);
+	return 0;
+}
+
 static int t_backup_template(void)
 {
 	struct xvs_sync_ent e[2] = {
@@ -232,6 +281,8 @@ static const struct dp_step steps[] = {
 	{ "sync_master 1: a record on create and on each state change only", t_master_records },
 	{ "backup: inserted with both entries and counted; state change moves the count",
 	  t_backup_insert },
+	{ "backup: a connection the master closed follows it to CLOSE and expires on time",
+	  t_backup_close },
 	{ "backup: CONTROLLED connections make their template; its record updates it",
 	  t_backup_template },
 	{ "backup: a client moved to another server is re-created there", t_backup_moved },
