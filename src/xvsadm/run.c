@@ -13,6 +13,7 @@
 #include "ctl_io.h"
 #include "errors.h"
 #include "json.h"
+#include "mark.h"
 #include "restore.h"
 
 #define RUN_FAILED	255
@@ -292,6 +293,9 @@ int xvsadm_run(int argc, char **argv, const struct addr_resolver *res, FILE *in,
 		for (i = 1; i < argc; i++)
 			sargv[i + 1] = argv[i];
 		r = run_line(&x, argc + 1, sargv, &stop);
+	} else if (argc > 1 && !strcmp(argv[1], "mark")) {
+		/* xvs's own mark rules (docs/fwmark.md) */
+		r = mark_run(&x, argc - 1, argv + 1);
 	} else if (argc == 1) {
 		/* bare ipvsadm lists the table, resolving names */
 		r = run_line(&x, 2, list_argv, &stop);
