@@ -5,6 +5,7 @@
  * insert, delete, flush, list, save, restore) against xvsd. Exit statuses
  * as iptables': 0 ok, 1 refused, 2 bad usage.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -136,7 +137,7 @@ static bool is_number(const char *s)
 /* After -A/-I/-D/-F/-L/-S: an optional chain name (PREROUTING only), then for -I/-D a number. */
 static int chain_and_pos(int argc, char **argv, int *i, struct mark_cmd *mc, char *err)
 {
-	if (*i + 1 < argc && argv[*i + 1][0] != '-' && !is_number(argv[*i + 1])) {
+	if (*i + 1 < argc && isalpha((unsigned char)argv[*i + 1][0])) {
 		(*i)++;
 		if (strcmp(argv[*i], "PREROUTING"))
 			return perr(err, "chain `%s': xvs mark rules stand for the mangle table's "
@@ -422,6 +423,17 @@ static int split(char *line, char **argv, int max)
 	return w ? -1 : n;
 }
 
+/* The -j target of a rule line, or NULL. */
+static const char *target_of(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jump"))
+			return argv[i + 1];
+	return NULL;
+}
+
 static bool skipped_line(const char *l)
 {
 	l += strspn(l, " \t");
@@ -445,12 +457,11 @@ static int restore(struct xvsadm_ctx *x)
 		if (skipped_line(line))
 			continue;
 		argc = split(line, argv, 128);
+		if (argc > 0 && target_of(argc, argv) && strcmp(target_of(argc, argv), "MARK")) {
+			fprintf(x->err, "xvsadm mark: line %d: not a MARK rule, skipped\n", lineno);
+			continue;
+		}
 		if (argc < 0 || mark_parse(argc, argv, &mc, err)) {
-			if (strstr(err, "target `") && strstr(err, "only -j MARK")) {
-				fprintf(x->err, "xvsadm mark: line %d: not a MARK rule, skipped\n",
-					lineno);
-				continue;
-			}
 			fprintf(x->err, "xvsadm mark: line %d: %s\n", lineno,
 				argc < 0 ? "too many words" : err);
 			st = 2;
