@@ -289,6 +289,38 @@ static bool daemon_running(const struct metrics_data *d, __u32 state)
 	return false;
 }
 
+static void counter(FILE *f, const char *name, const char *help, __u64 v)
+{
+	header(f, name, "counter", help);
+	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+}
+
+/* What the sync daemons sent and received since xvsd started. */
+static void put_sync_traffic(FILE *f, const struct sync_stats *st)
+{
+	counter(f, "xvs_sync_messages_sent_total",
+		"Sync datagrams the master daemon sent.", st->msgs_sent);
+	counter(f, "xvs_sync_connections_sent_total",
+		"Connection records in the sync datagrams sent.", st->conns_sent);
+	counter(f, "xvs_sync_send_errors_total",
+		"Sync datagrams the master daemon could not send (the refresh resends).",
+		st->send_errors);
+	counter(f, "xvs_sync_messages_received_total",
+		"Sync datagrams the backup daemon took (its syncid, well formed).",
+		st->msgs_received);
+	counter(f, "xvs_sync_connections_received_total",
+		"Connection records in the sync datagrams taken.", st->conns_received);
+	header(f, "xvs_sync_messages_dropped_total", "counter",
+	       "Sync datagrams the backup daemon dropped, by reason.");
+	fprintf(f, "xvs_sync_messages_dropped_total{reason=\"malformed\"} %llu\n",
+		(unsigned long long)st->msgs_malformed);
+	fprintf(f, "xvs_sync_messages_dropped_total{reason=\"syncid\"} %llu\n",
+		(unsigned long long)st->msgs_other_syncid);
+	counter(f, "xvs_sync_connections_dropped_total",
+		"Synced connection records naming no service or server here.",
+		st->conns_unknown);
+}
+
 /* The sync daemons (ipvsadm -L --daemon): running or not, and their settings. */
 static void put_sync(FILE *f, const struct metrics_data *d)
 {
@@ -317,6 +349,7 @@ static void put_sync(FILE *f, const struct metrics_data *d)
 		fprintf(f, "\",syncid=\"%u\",group=\"%s\",port=\"%u\"} 1\n", dm->syncid,
 			group, dm->mcast_port ? ntohs(dm->mcast_port) : SYNC_DEF_PORT);
 	}
+	put_sync_traffic(f, &d->sync_stats);
 }
 
 int metrics_format(FILE *f, const struct metrics_data *d)
@@ -358,8 +391,10 @@ int metrics_collect(struct xvsd *st, const char *version, struct metrics_data *d
 	d->expired = st->gc_expired;
 	d->ka = st->ka;
 	d->sync = st->sync != NULL;
-	if (st->sync)
+	if (st->sync) {
 		d->ndaemons = sync_list(st->sync, d->daemons);
+		sync_get_stats(st->sync, &d->sync_stats);
+	}
 	err = read_drops(&st->maps, d->drops);
 	if (err)
 		return err;

@@ -18,6 +18,7 @@
 #include "ctl_proto.h"
 #include "loop.h"
 #include "state.h"
+#include "sync.h"
 
 #define METRICS_MAX_CLIENTS	16	/* more at once are closed at accept */
 #define METRICS_TIMEOUT_MS	5000	/* a client's whole exchange, request to last byte */
@@ -37,6 +38,7 @@ struct metrics_data {
 	bool sync;			/* connection sync possible: its families are shown */
 	struct xvs_ctl_daemon daemons[2];	/* the running sync daemons */
 	size_t ndaemons;
+	struct sync_stats sync_stats;	/* their traffic since xvsd started */
 };
 
 /* Take a snapshot of st (d->list is malloc'd: metrics_data_free()). Returns 0 or -errno. */

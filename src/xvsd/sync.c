@@ -44,15 +44,15 @@ struct sync {
 	struct ring_buffer *rb;
 	size_t cap;			/* records per datagram */
 	size_t n;			/* records waiting in out[] */
-	__u64 send_errors;
+	bool send_warned;		/* a send failure logged since the start */
 	struct sync_conn out[SYNC_MSG_MAX_CONNS];
 	/* backup */
-	__u64 bad_msgs;
-	__u64 unknown;			/* records naming no service or server of ours */
+	bool bad_warned, unknown_warned;
 	__u32 list_svc;			/* service whose list is in list; 0: none */
 	struct xvs_svc_dests list;
 	struct xvs_sync_req req;
 	/* either */
+	struct sync_stats stats;	/* since xvsd started, across daemon restarts */
 	__u8 buf[65536];
 };
 
@@ -79,12 +79,18 @@ static void flush(struct sync *s)
 	if (!s->n)
 		return;
 	len = sync_msg_encode(s->buf, d->cfg.syncid, s->out, s->n);
-	s->n = 0;
-	if (send(d->fd, s->buf, len, 0) >= 0)
+	if (send(d->fd, s->buf, len, 0) >= 0) {
+		s->stats.msgs_sent++;
+		s->stats.conns_sent += s->n;
+		s->n = 0;
 		return;
+	}
+	s->n = 0;
 	/* A full socket buffer or a link down: the next refresh resends all. */
-	if (!s->send_errors++)
+	s->stats.send_errors++;
+	if (!s->send_warned)
 		pr_warn("sync: sending on %s: %s", d->cfg.mcast_ifn, strerror(errno));
+	s->send_warned = true;
 }
 
 /* The datapath's clock (bpf_ktime_get_ns). */
@@ -173,7 +179,7 @@ static int master_start(struct sync *s)
 		return -errno;
 	s->cap = sync_msg_capacity(s->d[SYNC_MASTER].cfg.sync_maxlen);
 	s->n = 0;
-	s->send_errors = 0;
+	s->send_warned = false;
 	/* Records an earlier master left behind are stale: a refresh follows. */
 	ring_buffer__consume(s->rb);
 	s->n = 0;
@@ -247,8 +253,10 @@ static void backup_take(struct sync *s, const struct sync_conn *c)
 	dest_id = svc ? backup_dest(s, svc->id, c->daddr, c->dport) : 0;
 	if (!dest_id) {
 		/* The directors' configurations differ: IPVS drops these too. */
-		if (!s->unknown++)
+		s->stats.conns_unknown++;
+		if (!s->unknown_warned)
 			pr_warn("sync: a synced connection names a service or server not here");
+		s->unknown_warned = true;
 		return;
 	}
 	e = &s->req.ents[s->req.count++];
@@ -288,14 +296,20 @@ static void on_backup(struct loop *l, int fd, uint32_t events, void *data)
 			break;
 		n = sync_msg_decode(s->buf, len, &syncid, s->out, SYNC_MSG_MAX_CONNS);
 		if (n < 0) {
-			if (!s->bad_msgs++)
+			s->stats.msgs_malformed++;
+			if (!s->bad_warned)
 				pr_warn("sync: dropping a malformed message on %s",
 					d->cfg.mcast_ifn);
+			s->bad_warned = true;
 			continue;
 		}
 		/* IPVS: a backup with syncid 0 takes every master's messages. */
-		if (d->cfg.syncid && syncid != d->cfg.syncid)
+		if (d->cfg.syncid && syncid != d->cfg.syncid) {
+			s->stats.msgs_other_syncid++;
 			continue;
+		}
+		s->stats.msgs_received++;
+		s->stats.conns_received += n;
 		for (j = 0; j < n; j++)
 			backup_take(s, &s->out[j]);
 	}
@@ -458,6 +472,11 @@ size_t sync_list(const struct sync *s, struct xvs_ctl_daemon *out)
 		if (s->d[i].on)
 			out[n++] = s->d[i].cfg;
 	return n;
+}
+
+void sync_get_stats(const struct sync *s, struct sync_stats *out)
+{
+	*out = s->stats;
 }
 
 void sync_free(struct sync *s)

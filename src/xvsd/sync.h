@@ -24,6 +24,16 @@
 struct xvsd;
 struct sync;
 
+/* Counters since xvsd started (docs/ops.md: xvs_sync_* metrics). */
+struct sync_stats {
+	__u64 msgs_sent, conns_sent;	/* master: datagrams sent, records in them */
+	__u64 send_errors;		/* master: datagrams the socket refused */
+	__u64 msgs_received, conns_received;	/* backup: datagrams taken, records in them */
+	__u64 msgs_malformed;		/* backup: datagrams dropped whole */
+	__u64 msgs_other_syncid;	/* backup: another master's (syncid), ignored */
+	__u64 conns_unknown;		/* backup: records naming no service or server here */
+};
+
 /*
  * The daemons' holder on loop @l for @st (none running; a stale
  * globals.sync_master of an earlier xvsd is cleared). NULL on ENOMEM.
@@ -44,5 +54,7 @@ int sync_stop(struct sync *s, __u32 state);
 
 /* The running daemons (at most 2, master first) into @out. Returns the count. */
 size_t sync_list(const struct sync *s, struct xvs_ctl_daemon *out);
+
+void sync_get_stats(const struct sync *s, struct sync_stats *out);
 
 #endif /* XVSD_SYNC_H */

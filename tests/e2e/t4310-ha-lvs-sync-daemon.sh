@@ -7,7 +7,7 @@
 # on a kernel without IPVS its VRRP process dies on lvs_sync_daemon). d1,
 # MASTER of VI_1, runs the master daemon and d2 the backup one, both with
 # syncid 51 (VI_1's virtual_router_id); a connection through d1 reaches d2's
-# table. d1's links go down: d2 turns its daemon into a master, d1 (FAULT)
+# table, and both count the traffic in their metrics. d1's links go down: d2 turns its daemon into a master, d1 (FAULT)
 # into a backup, as keepalived does with IPVS.
 
 . "$(dirname "$0")/lib.sh"
@@ -26,6 +26,13 @@ daemon_is()
 	[ "$(ha_adm "$1" -L --daemon)" = "$2" ]
 }
 
+# Value of metric $2 (name with labels) scraped from director $1's xvsd.
+metric()
+{
+	on "${HA_NS[$1]}" curl -s -m 2 http://127.0.0.1:9100/metrics |
+		awk -v m="$2" '$1 == m { print $2 }'
+}
+
 # The client's connections to the VIP in director $1's table.
 synced()
 {
@@ -35,8 +42,8 @@ synced()
 
 test_setup XVSD 'pair up on keepalived.conf with lvs_sync_daemon: d1 MASTER, d2 BACKUP' '
 	ha_build && topo_real_servers &&
-	ha_xvsd_start d1 -f "$(ha_conf d1)" &&
-	ha_xvsd_start d2 -f "$(ha_conf d2)" &&
+	ha_xvsd_start d1 -f "$(ha_conf d1)" --metrics 127.0.0.1:9100 &&
+	ha_xvsd_start d2 -f "$(ha_conf d2)" --metrics 127.0.0.1:9100 &&
 	ha_keepalived_start d1 && ha_keepalived_start d2 &&
 	wait_until 15 ha_holds d1 192.168.1.200 eth0 &&
 	wait_until 5 ha_is d1 VI_1 MASTER &&
@@ -58,6 +65,17 @@ test_expect_success 'a connection through d1 is in d2 table' '
 	wait_until 5 eval "synced d1 | grep -q ^ESTABLISHED" &&
 	synced d1 >"$TOPO_TMP/on_d1" &&
 	wait_until 3 eval "synced d2 | grep -q -F -f \"$TOPO_TMP/on_d1\""
+'
+
+test_expect_success 'the sync traffic is in both directors metrics' '
+	test "$(metric d1 xvs_sync_messages_sent_total)" -gt 0 &&
+	test "$(metric d1 xvs_sync_connections_sent_total)" -gt 0 &&
+	test "$(metric d1 xvs_sync_send_errors_total)" = 0 &&
+	test "$(metric d2 xvs_sync_messages_received_total)" -gt 0 &&
+	test "$(metric d2 xvs_sync_connections_received_total)" -gt 0 &&
+	test "$(metric d2 "xvs_sync_messages_dropped_total{reason=\"malformed\"}")" = 0 &&
+	test "$(metric d2 xvs_sync_connections_dropped_total)" = 0 &&
+	test "$(metric d2 xvs_sync_messages_sent_total)" = 0
 '
 
 test_expect_success 'd1 links down: d2 master daemon, d1 (FAULT) backup daemon' '
