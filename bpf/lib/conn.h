@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The connection table (conn_v4): lookup, creation, state changes and expiry
- * with IPVS's counting rules. Each connection has an XVS_DIR_IN entry (state,
- * timer, counts) and an XVS_DIR_OUT entry keyed by the reply. The state word
+ * with IPVS's counting rules. Each connection has a conn_v4 entry under its
+ * XVS_DIR_IN key (mapping, state, timer, counts) and a small conn_out entry
+ * under the reply's XVS_DIR_OUT key, which leads back to it; rs_filter says
+ * which sources may send replies at all. The state word
  * only changes by compare-and-swap and only the CPU that wins moves the
  * dest's active/inactive counts, so a race never counts twice. Expiry (by
  * xvs_gc or lazily here) marks the word DEAD first for the same reason.
@@ -49,6 +51,39 @@ static __always_inline void conn_key_out(struct xvs_conn_key *k,
 	k->proto = proto;
 	k->dir = XVS_DIR_OUT;
 	k->pad = 0;
+}
+
+/* rs_filter's bit for address @addr: a multiplicative hash, top 18 bits. */
+static __always_inline __u32 conn_rs_bit(__u32 addr)
+{
+	return (addr * 2654435761u) >> (32 - 18);
+}
+
+/* May a packet from @addr be a reply (some connection's server is there)? */
+static __always_inline int conn_rs_maybe(__u32 addr)
+{
+	__u32 bit = conn_rs_bit(addr), w = bit / 64;
+	__u64 *word = bpf_map_lookup_elem(&rs_filter, &w);
+
+	return word && (*word & (1ULL << (bit % 64)));
+}
+
+/*
+ * Add @cn's reply entry to conn_out, after marking its server's address in
+ * rs_filter (only the first connection to a server writes the shared word).
+ */
+static __always_inline long conn_out_add(const struct xvs_conn *cn, __u8 proto)
+{
+	struct xvs_conn_out o = { .vaddr = cn->vaddr, .vport = cn->vport };
+	__u32 bit = conn_rs_bit(cn->daddr), w = bit / 64;
+	__u64 *word = bpf_map_lookup_elem(&rs_filter, &w);
+	__u64 mask = 1ULL << (bit % 64);
+	struct xvs_conn_key out;
+
+	if (word && !(*word & mask))
+		__sync_fetch_and_or(word, mask);
+	conn_key_out(&out, cn, proto);
+	return bpf_map_update_elem(&conn_out, &out, &o, BPF_ANY);
 }
 
 /* Idle past its timeout at @now? */
@@ -128,7 +163,7 @@ static __always_inline int conn_expire(const struct xvs_conn_key *k,
 	}
 	if (!(cn->flags & XVS_CONN_F_TEMPLATE)) {
 		conn_key_out(&out, cn, k->proto);
-		bpf_map_delete_elem(&conn_v4, &out);
+		bpf_map_delete_elem(&conn_out, &out);
 	}
 	if (cn->flags & XVS_CONN_F_CONTROLLED) {
 		struct xvs_conn *tpl;
@@ -245,7 +280,6 @@ conn_create(const struct xvs_conn_key *k, __u32 svc_id, __u32 dest_id,
 			 XVS_CONN_F_CONTROLLED | XVS_CONN_F_FWMARK,
 		.tpl_addr = tk ? tk->saddr : 0,
 	};
-	struct xvs_conn_key out;
 	struct xvs_dest_cnt *cnt;
 	long err;
 
@@ -253,13 +287,12 @@ conn_create(const struct xvs_conn_key *k, __u32 svc_id, __u32 dest_id,
 	cn.state = k->proto == IPPROTO_TCP ? XVS_TCP_S_NONE : XVS_S_UDP;
 	cn.timeout = conn_state_timeout(g, cn.state);
 	cn.state |= XVS_CONN_INACTIVE;
-	conn_key_out(&out, &cn, k->proto);
 	err = bpf_map_update_elem(&conn_v4, k, &cn, BPF_NOEXIST);
 	if (err == -17 /* EEXIST */)
 		return bpf_map_lookup_elem(&conn_v4, k);
 	if (err)
 		return NULL;
-	if (bpf_map_update_elem(&conn_v4, &out, &cn, BPF_ANY)) {
+	if (conn_out_add(&cn, k->proto)) {
 		bpf_map_delete_elem(&conn_v4, k);
 		return NULL;
 	}

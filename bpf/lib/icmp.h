@@ -115,10 +115,22 @@ static __always_inline int icmp_find(const struct xvs_ctx *c,
 	k.dir = XVS_DIR_IN;
 	cn = bpf_map_lookup_elem(&conn_v4, &k);
 	if (!cn) {
+		struct xvs_conn_out *out;
+
+		/* A reply key: its conn_out entry names the connection. */
 		k.dir = XVS_DIR_OUT;
+		out = bpf_map_lookup_elem(&conn_out, &k);
+		if (!out)
+			return 0;
+		k.saddr = k.daddr;
+		k.daddr = out->vaddr;
+		k.sport = k.dport;
+		k.dport = out->vport;
+		k.dir = XVS_DIR_IN;
 		cn = bpf_map_lookup_elem(&conn_v4, &k);
 		if (!cn)
 			return 0;
+		k.dir = XVS_DIR_OUT;
 	}
 	if (cn->state & XVS_CONN_DEAD)
 		return 0;

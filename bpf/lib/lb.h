@@ -290,12 +290,19 @@ static __always_inline int lb_request(const struct xvs_ctx *c,
 	return fib_forward(c, &r);
 }
 
-/* RIP -> client reply; @out is the connection's OUT entry. */
+/* RIP -> client reply; @out is the connection's conn_out entry. */
 static __always_inline int lb_reply(const struct xvs_ctx *c, struct lb_pkt *l,
-				    const struct xvs_conn *out)
+				    const struct xvs_conn_out *out)
 {
 	const struct xvs_pkt *p = &l->p;
-	struct xvs_conn_key ik;
+	struct xvs_conn_key ik = {
+		.saddr = p->daddr,
+		.daddr = out->vaddr,
+		.sport = p->dport,
+		.dport = out->vport,
+		.proto = p->proto,
+		.dir = XVS_DIR_IN,
+	};
 	struct fib_result r;
 	struct xvs_conn *cn;
 	__u32 vaddr = out->vaddr;
@@ -304,9 +311,10 @@ static __always_inline int lb_reply(const struct xvs_ctx *c, struct lb_pkt *l,
 
 	if (lb_is_xdp(c) && pkt_csum_partial(p))
 		return ctx_pass(c);
-	conn_key_in(&ik, out, p->proto);
 	cn = bpf_map_lookup_elem(&conn_v4, &ik);
-	if (!cn || (cn->state & XVS_CONN_DEAD))
+	/* Its server must be this sender: a reply key two connections share. */
+	if (!cn || (cn->state & XVS_CONN_DEAD) || cn->daddr != p->saddr ||
+	    cn->dport != p->sport)
 		return ctx_pass(c);
 	if (!l->accounted && conn_expired(cn, l->now)) {
 		conn_expire(&ik, cn);
@@ -359,6 +367,7 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 {
 	struct xvs_conn_key k = {};
 	struct xvs_svc_key sk = {};
+	struct xvs_conn_out *out;
 	struct xvs_conn *cn;
 	struct xvs_svc *svc;
 	struct lb_pkt l;
@@ -378,20 +387,25 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 	if (!l.p.sport || !l.p.dport)
 		return ctx_pass(c);
 
+	/*
+	 * One hash lookup per packet of a known connection: a reply only
+	 * from an address rs_filter knows as a server's, a request otherwise.
+	 */
 	k.saddr = l.p.saddr;
 	k.daddr = l.p.daddr;
 	k.sport = l.p.sport;
 	k.dport = l.p.dport;
 	k.proto = l.p.proto;
+	if (conn_rs_maybe(l.p.saddr)) {
+		k.dir = XVS_DIR_OUT;
+		out = bpf_map_lookup_elem(&conn_out, &k);
+		if (out)
+			return lb_reply(c, &l, out);
+	}
 	k.dir = XVS_DIR_IN;
 	cn = bpf_map_lookup_elem(&conn_v4, &k);
 	if (cn && !(cn->state & XVS_CONN_DEAD))
 		return lb_request(c, &l, &k, cn);
-
-	k.dir = XVS_DIR_OUT;
-	cn = bpf_map_lookup_elem(&conn_v4, &k);
-	if (cn && !(cn->state & XVS_CONN_DEAD))
-		return lb_reply(c, &l, cn);
 
 	if (l.accounted)
 		return ctx_pass(c);
@@ -408,7 +422,6 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 			return v;
 		return ctx_pass(c);
 	}
-	k.dir = XVS_DIR_IN;
 	return lb_new(c, &l, &k, svc);
 }
 

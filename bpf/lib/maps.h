@@ -44,13 +44,29 @@ struct {
 	__type(value, struct xvs_dest_cnt);
 } dest_cnt SEC(".maps");
 
-/* Connections: two entries each (XVS_DIR_IN, XVS_DIR_OUT). Size set by xvsd. */
+/* Connections and templates by XVS_DIR_IN key. Size set by xvsd (conn_max). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 2 * XVS_CONN_DEFAULT);
+	__uint(max_entries, XVS_CONN_DEFAULT);
 	__type(key, struct xvs_conn_key);
 	__type(value, struct xvs_conn);
 } conn_v4 SEC(".maps");
+
+/* Each connection's reply (XVS_DIR_OUT key) -> its VIP side. Sized as conn_v4. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVS_CONN_DEFAULT);
+	__type(key, struct xvs_conn_key);
+	__type(value, struct xvs_conn_out);
+} conn_out SEC(".maps");
+
+/* Real server addresses some connection had (conn.h, conn_rs_bit()). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVS_RS_FILTER_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} rs_filter SEC(".maps");
 
 /*
  * Connections that may be unanswered, oldest first from pool_head: a ring

@@ -74,7 +74,6 @@ static __always_inline int sync_in_create(const struct xvs_conn_key *k,
 {
 	struct xvs_conn *tpl = NULL;
 	struct xvs_dest_cnt *cnt;
-	struct xvs_conn_key out;
 
 	cn->last_seen = now;
 	cn->n_control = 0;
@@ -86,8 +85,7 @@ static __always_inline int sync_in_create(const struct xvs_conn_key *k,
 	if (bpf_map_update_elem(&conn_v4, k, cn, BPF_NOEXIST))
 		return SYNC_IN_SKIPPED;
 	if (!(cn->flags & XVS_CONN_F_TEMPLATE)) {
-		conn_key_out(&out, cn, k->proto);
-		if (bpf_map_update_elem(&conn_v4, &out, cn, BPF_ANY)) {
+		if (conn_out_add(cn, k->proto)) {
 			bpf_map_delete_elem(&conn_v4, k);
 			return SYNC_IN_SKIPPED;
 		}

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-#define XVS_ABI_VERSION		6
+#define XVS_ABI_VERSION		7
 
 /* Capacity limits (compile-time: they size ARRAY maps and bound loops). */
 #define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
@@ -261,9 +261,9 @@ struct xvs_conn_key {
 #define XVS_CONN_F_FWMARK	0x0008	/* CONTROLLED by an fwmark service's template */
 
 /*
- * conn_v4 value. Both entries of a connection carry the whole address
- * mapping, so either direction rewrites after one lookup; state, timer and
- * counts live in the XVS_DIR_IN entry only. A persistence template
+ * conn_v4 value, keyed by the connection's XVS_DIR_IN key: the whole address
+ * mapping, state, timer and counts. The reply's key leads to it through the
+ * small conn_out entry (struct xvs_conn_out). A persistence template
  * (XVS_CONN_F_TEMPLATE) is a lone XVS_DIR_IN entry keyed (proto, client
  * address & svc netmask, port 0, VIP, vport); it lives while n_control > 0.
  */
@@ -284,6 +284,26 @@ struct xvs_conn {
 	__u32 tpl_addr;		/* CONTROLLED: client net in its template's key */
 	__u32 pool_slot;	/* conn_pool index + 1 while it may be unanswered; 0: none */
 };
+
+/*
+ * conn_out value, keyed by a connection's XVS_DIR_OUT key (the reply's own
+ * 5-tuple): what the reply is rewritten to, which with the reply's
+ * destination (the client) is also the connection's conn_v4 key. A third of
+ * a full entry's memory (docs/conn-pressure.md).
+ */
+struct xvs_conn_out {
+	__u32 vaddr;
+	__u16 vport;
+	__u16 pad;
+};
+
+/*
+ * rs_filter: one bit per hash of a real server address (conn_rs_bit()), set
+ * by the datapath for every connection's server and never cleared. A packet
+ * whose source bit is clear cannot be a reply, so it costs no conn_out
+ * lookup; a set bit only means "look".
+ */
+#define XVS_RS_FILTER_WORDS	4096	/* __u64 words: 262144 bits, 32 KiB */
 
 /* conn_pool value: the IN key of the connection that took the slot last. */
 struct xvs_pool_slot {

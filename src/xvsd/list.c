@@ -21,7 +21,7 @@ void list_info(struct xvsd *st, struct xvs_ctl_info *info)
 	info->version_code = LIST_VERSION_CODE;
 	info->conn_tab_size = LIST_CONN_TAB_SIZE;
 	info->num_services = st->nsvcs;
-	info->conn_max = st->maps.conn_entries / 2;
+	info->conn_max = st->maps.conn_entries;
 	info->conn_count = st->conn_count;
 }
 

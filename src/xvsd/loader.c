@@ -38,6 +38,14 @@ static int pin_path(char *buf, size_t len, const char *dir, const char *name)
 	return 0;
 }
 
+/* conn_v4 (connections, templates) and conn_out (replies): conn_max each. */
+static int size_conn_maps(struct loader *ld, __u32 entries)
+{
+	int err = bpf_map__set_max_entries(ld->skel->maps.conn_v4, entries);
+
+	return err ? err : bpf_map__set_max_entries(ld->skel->maps.conn_out, entries);
+}
+
 /* A pinned conn_v4 keeps its size: resizing would mean dropping every
  * connection, which only --cleanup may do. */
 static int size_conn_table(struct loader *ld, __u32 conn_max)
@@ -52,16 +60,16 @@ static int size_conn_table(struct loader *ld, __u32 conn_max)
 		return err;
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return bpf_map__set_max_entries(ld->skel->maps.conn_v4, 2 * conn_max);
+		return size_conn_maps(ld, conn_max);
 	memset(&info, 0, sizeof(info));
 	err = bpf_obj_get_info_by_fd(fd, &info, &len);
 	close(fd);
 	if (err)
 		return -errno;
-	if (info.max_entries != 2 * conn_max)
+	if (info.max_entries != conn_max)
 		pr_warn("keeping the pinned connection table of %u connections (asked %u): "
-			"run 'xvsd --cleanup' first to resize it", info.max_entries / 2, conn_max);
-	return bpf_map__set_max_entries(ld->skel->maps.conn_v4, info.max_entries);
+			"run 'xvsd --cleanup' first to resize it", info.max_entries, conn_max);
+	return size_conn_maps(ld, info.max_entries);
 }
 
 /*
@@ -70,7 +78,7 @@ static int size_conn_table(struct loader *ld, __u32 conn_max)
  */
 static int size_pool(struct loader *ld)
 {
-	__u32 pool = bpf_map__max_entries(ld->skel->maps.conn_v4) / 2 / XVS_POOL_SHARE;
+	__u32 pool = bpf_map__max_entries(ld->skel->maps.conn_v4) / XVS_POOL_SHARE;
 
 	if (!pool)
 		pool = 1;

@@ -290,7 +290,7 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c, struct ka *k
 		pr_err("read the pinned state: %s", strerror(-err));
 		goto out_close;
 	}
-	pr_info("%u services, %u connection slots", st->nsvcs, maps.conn_entries / 2);
+	pr_info("%u services, %u connection slots", st->nsvcs, maps.conn_entries);
 	if (connopt_apply(&c->connopt, &st->globals) &&
 	    bpf_map_update_elem(maps.globals, &(__u32){ 0 }, &st->globals, BPF_ANY)) {
 		err = -errno;

@@ -228,18 +228,26 @@ static inline int dp_conn_put(struct dp_env *e, const struct xvs_conn *cn,
 				   BPF_EXIST);
 }
 
-static inline __u32 dp_conn_count(struct dp_env *e)
+/* Entries in @m. */
+static inline __u32 dp_map_count(struct bpf_map *m)
 {
 	struct xvs_conn_key k, next;
 	__u32 n = 0;
 	void *prev = NULL;
 
-	while (!bpf_map_get_next_key(dp_fd(e->skel->maps.conn_v4), prev, &next)) {
+	while (!bpf_map_get_next_key(dp_fd(m), prev, &next)) {
 		k = next;
 		prev = &k;
 		n++;
 	}
 	return n;
+}
+
+/* Connection-table entries: conn_v4's and conn_out's (two per connection). */
+static inline __u32 dp_conn_count(struct dp_env *e)
+{
+	return dp_map_count(e->skel->maps.conn_v4) +
+	       dp_map_count(e->skel->maps.conn_out);
 }
 
 /* ---- running the programs -------------------------------------------- */

@@ -205,7 +205,8 @@ static int setup(void)
 	if (!env.skel)
 		return -1;
 	/* As xvsd sizes them for --conn-max 64 (loader.c). */
-	bpf_map__set_max_entries(env.skel->maps.conn_v4, 2 * CONN_MAX);
+	bpf_map__set_max_entries(env.skel->maps.conn_v4, CONN_MAX);
+	bpf_map__set_max_entries(env.skel->maps.conn_out, CONN_MAX);
 	bpf_map__set_max_entries(env.skel->maps.conn_pool, POOL);
 	env.skel->rodata->pool_size = POOL;
 	if (xvs__load(env.skel)) {

@@ -592,7 +592,7 @@ static void test_scrape(void **state)
 		 "ctl_protocol=\"%u\"} 1", XVS_ABI_VERSION, XVS_CTL_VERSION);
 	expect_line(body, line);
 	expect_line(body, "xvs_services 1");
-	expect_line(body, "xvs_connections_max 512");
+	expect_line(body, "xvs_connections_max 1024");
 	expect_line(body, "xvs_server_weight{protocol=\"TCP\",vip=\"192.168.1.200\",port=\"80\","
 			  "server=\"10.0.0.3\",server_port=\"8080\"} 2");
 	free(resp);

@@ -26,6 +26,7 @@ static inline void xvsd_test_maps_load(struct xvs **skel, struct xvsd_maps *m)
 	bpf_object__for_each_program(p, (*skel)->obj)
 		bpf_program__set_autoload(p, false);
 	bpf_map__set_max_entries((*skel)->maps.conn_v4, XVSD_TEST_CONN_MAX);
+	bpf_map__set_max_entries((*skel)->maps.conn_out, XVSD_TEST_CONN_MAX);
 	assert_int_equal(xvs__load(*skel), 0);
 	memset(m, 0, sizeof(*m));
 	/* -EBADF: the programs are not loaded; every map fd is filled in. */
