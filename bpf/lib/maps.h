@@ -135,6 +135,15 @@ struct {
 	__type(value, __u32);
 } svc_fwmark SEC(".maps");
 
+/* lblc / lblcr locality caches: (service, destination address) -> server(s). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVS_LBLC_ENTRIES);
+	__type(key, struct xvs_lblc_key);
+	__type(value, struct xvs_lblc);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} lblc_v4 SEC(".maps");
+
 /* Runtime settings (timeouts, sysctl-like knobs). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

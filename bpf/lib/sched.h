@@ -8,7 +8,8 @@
  * while the scan itself runs unlocked (the verifier allows no loops or calls
  * under a bpf_spin_lock). The connection-count schedulers (lc, wlc, sed,
  * nq, ovf) and fo read the atomic counts and need no lock; the hashing ones
- * (sh, dh, mh) read the tables xvsd writes into svc_dests with the list.
+ * (sh, dh, mh) read the tables xvsd writes into svc_dests with the list;
+ * lblc and lblcr keep their locality caches in lblc_v4 (sched_lblc.h).
  */
 #ifndef XVS_SCHED_H
 #define XVS_SCHED_H
@@ -25,6 +26,7 @@
 #include "sched_sh.h"
 #include "sched_dh.h"
 #include "sched_mh.h"
+#include "sched_lblc.h"
 
 #define SCHED_COMMIT_TRIES	4
 
@@ -168,6 +170,147 @@ static __always_inline int sched_count_pick(struct xvs_svc_dests *sd, __u32 sche
 	return w.least;
 }
 
+static long sched_lblc_half_cb(__u32 i, void *arg)
+{
+	return sched_lblc_half_step(i, arg);
+}
+
+static long sched_lblcr_min_cb(__u32 i, void *arg)
+{
+	return sched_lblcr_min_step(i, arg);
+}
+
+static long sched_lblcr_max_cb(__u32 i, void *arg)
+{
+	return sched_lblcr_max_step(i, arg);
+}
+
+static long sched_lblcr_find_cb(__u32 i, void *arg)
+{
+	return sched_lblcr_find_step(i, arg);
+}
+
+static long sched_lblcr_erase_cb(__u32 i, void *arg)
+{
+	return sched_lblcr_erase_step(i, arg);
+}
+
+/* A new cache entry starts from this (a map value: no 300 bytes of stack). */
+static const struct xvs_lblc sched_lblc_zero;
+
+/* is_overloaded() of server @id (sched_lblc.h). */
+static __always_inline int sched_lblc_over(struct sched_lblc_run *r, __u32 id)
+{
+	if (!sched_lblc_over_weight(r, id))
+		return 0;
+	bpf_loop(XVS_MAX_RS, sched_lblc_half_cb, r, 0);
+	return r->hit;
+}
+
+/* The set's weighted least (@most 0) or most (1) loaded member, or 0. */
+static __always_inline __u32 sched_lblcr_scan(struct sched_lblc_run *r, int most)
+{
+	r->pick = -1;
+	if (most)
+		bpf_loop(XVS_MAX_RS, sched_lblcr_max_cb, r, 0);
+	else
+		bpf_loop(XVS_MAX_RS, sched_lblcr_min_cb, r, 0);
+	if (r->pick < 0)
+		return 0;
+	return r->en->dest[r->pick & (XVS_MAX_RS - 1)];
+}
+
+/* Index of member @id in the set into r->pick (-1: not a member). */
+static __always_inline void sched_lblcr_find(struct sched_lblc_run *r, __u32 id)
+{
+	r->id = id;
+	r->pick = -1;
+	bpf_loop(XVS_MAX_RS, sched_lblcr_find_cb, r, 0);
+}
+
+/*
+ * The cache entry's verdict (sched_lblc.h): the server to use, or 0 when
+ * wlc must pick. Set changes run unlocked: two CPUs changing one set at
+ * once may leave it a member short or with one twice, which only shifts a
+ * tie (IPVS serialises them with its sched_lock).
+ */
+static __always_inline __u32 sched_lblc_cached(struct xvs_svc_dests *sd, struct xvs_lblc *en,
+					       __u32 svc_id, __u32 sched, __u64 now)
+{
+	struct sched_lblc_run r;
+	__u32 id, max;
+
+	sched_lblc_begin(&r, sd, en, NULL, NULL);
+	en->lastuse = now;
+	if (sched == XVS_SCHED_LBLC) {
+		id = en->dest[0];
+		if (sched_lblc_cached_ok(&r, id) && !sched_lblc_over(&r, id))
+			return id;
+		return 0;
+	}
+	id = sched_lblcr_scan(&r, 0);
+	if (sched_lblc_size(en) > 1 && now > en->lastmod + SCHED_LBLC_EXPIRATION_NS) {
+		max = sched_lblcr_scan(&r, 1);
+		if (max) {
+			sched_lblcr_find(&r, max);
+			bpf_loop(XVS_MAX_RS, sched_lblcr_erase_cb, &r, 0);
+			sched_lblcr_erase_end(&r);
+		}
+	}
+	if (id && !sched_lblc_over(&r, id))
+		return id;
+	return 0;
+}
+
+/* ip_vs_dest_set_insert(set, @id, check = true). */
+static __always_inline void sched_lblcr_join(struct xvs_svc_dests *sd, struct xvs_lblc *en,
+					     __u32 svc_id, __u32 id, __u64 now)
+{
+	struct sched_lblc_run r;
+
+	sched_lblc_begin(&r, sd, en, NULL, NULL);
+	sched_lblcr_find(&r, id);
+	if (r.pick < 0)
+		sched_lblcr_append(en, id, now);
+}
+
+/* lblc, lblcr: the locality cache of the packet's destination @daddr. */
+static __always_inline __u32 sched_locality_pick(struct xvs_svc_dests *sd, __u32 svc_id,
+						 __u32 sched, __u32 daddr)
+{
+	struct xvs_lblc_key key = { .svc_id = svc_id, .addr = daddr };
+	__u64 now = bpf_ktime_get_ns();
+	struct xvs_lblc *en;
+	__u32 id;
+	int i;
+
+	en = bpf_map_lookup_elem(&lblc_v4, &key);
+	if (en) {
+		id = sched_lblc_cached(sd, en, svc_id, sched, now);
+		if (id)
+			return id;
+	}
+	i = sched_count_pick(sd, XVS_SCHED_WLC);
+	if (i < 0 || i >= XVS_MAX_RS)
+		return 0;
+	id = sd->dest[i];
+	if (!en) {
+		/* A full cache makes no entry: the server is used all the same. */
+		bpf_map_update_elem(&lblc_v4, &key, &sched_lblc_zero, BPF_NOEXIST);
+		en = bpf_map_lookup_elem(&lblc_v4, &key);
+		if (en)
+			sched_lblc_init(en, svc_id, id, now);
+		return id;
+	}
+	if (sched == XVS_SCHED_LBLC) {
+		en->dest[0] = id;
+		en->count = 1;
+		return id;
+	}
+	sched_lblcr_join(sd, en, svc_id, id, now);
+	return id;
+}
+
 /* sh, mh: the first bucket, then the fallback probes if the flag says so. */
 static __always_inline int sched_hash_pick(struct xvs_svc_dests *sd, __u32 sched,
 					   __u32 flags, __u32 saddr, __u16 sport)
@@ -189,16 +332,14 @@ static __always_inline int sched_hash_pick(struct xvs_svc_dests *sd, __u32 sched
 }
 
 /*
- * Pick a real server of service @svc for a new connection whose first
- * packet went @saddr:@sport -> @daddr (network order). Returns the dest id,
- * or 0 when none is usable (ids start at 1). A global function, verified
- * once on its own: inlined into both programs its loops multiply the
- * verifier's states past its limit. The packet fields come as scalars: a
- * pointer to the caller's stack would make the verifier forget what it
- * knows of that stack (the packet offsets) after the call.
+ * The list schedulers for sched_pick(). A global function, verified once on
+ * its own: inlined into both programs its loops multiply the verifier's
+ * states past its limit. The packet fields come as scalars: a pointer to
+ * the caller's stack would make the verifier forget what it knows of that
+ * stack (the packet offsets) after the call.
  */
-__noinline __u32 sched_pick(const struct xvs_svc *svc, __u32 saddr, __u32 daddr,
-			    __u16 sport)
+__noinline __u32 sched_pick_list(const struct xvs_svc *svc, __u32 saddr, __u32 daddr,
+				 __u16 sport)
 {
 	struct xvs_svc_dests *sd;
 	__u32 sid, sched;
@@ -224,13 +365,44 @@ __noinline __u32 sched_pick(const struct xvs_svc *svc, __u32 saddr, __u32 daddr,
 		idx = sched_dh_pick(sd, daddr);
 		break;
 	default:
-		/* lblc and lblcr are refused by xvsd: they pick nothing here. */
 		idx = sched_count_pick(sd, sched);
 		break;
 	}
 	if (idx < 0 || idx >= XVS_MAX_RS)
 		return 0;
 	return sd->dest[idx];
+}
+
+/* lblc and lblcr for sched_pick(): a global function of its own too. */
+__noinline __u32 sched_pick_locality(const struct xvs_svc *svc, __u32 daddr)
+{
+	struct xvs_svc_dests *sd;
+	__u32 sid;
+
+	if (!svc)
+		return 0;
+	sid = svc->id;
+	sd = bpf_map_lookup_elem(&svc_dests, &sid);
+	if (!sd)
+		return 0;
+	return sched_locality_pick(sd, sid, svc->sched, daddr);
+}
+
+/*
+ * Pick a real server of service @svc for a new connection whose first
+ * packet went @saddr:@sport -> @daddr (network order). Returns the dest id,
+ * or 0 when none is usable (ids start at 1). Global, and a frame of its own
+ * without a stack: the XDP program leaves a callee chain 128 bytes, which
+ * either scheduler function fits in but not both together.
+ */
+__noinline __u32 sched_pick(const struct xvs_svc *svc, __u32 saddr, __u32 daddr,
+			    __u16 sport)
+{
+	if (!svc)
+		return 0;
+	if (svc->sched == XVS_SCHED_LBLC || svc->sched == XVS_SCHED_LBLCR)
+		return sched_pick_locality(svc, daddr);
+	return sched_pick_list(svc, saddr, daddr, sport);
 }
 
 #endif /* XVS_SCHED_H */

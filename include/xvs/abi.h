@@ -227,6 +227,34 @@ struct xvs_dest_cnt {
 	__s32 pad;
 };
 
+/* ---- locality caches (lblc, lblcr) ------------------------------------ */
+
+/*
+ * IPVS's max_size of one service's cache (1024 * 16): beyond it xvsd trims
+ * idle entries. The map is shared by all services and holds more.
+ */
+#define XVS_LBLC_MAX		16384
+#define XVS_LBLC_ENTRIES	(4 * XVS_LBLC_MAX)
+
+/* lblc_v4 key: a service and a packet destination address (network order). */
+struct xvs_lblc_key {
+	__u32 svc_id;
+	__u32 addr;
+};
+
+/*
+ * lblc_v4 value (bpf/lib/sched_lblc.h): lblc's server for the address in
+ * dest[0], or lblcr's server set, oldest member first. xvsd expires entries
+ * idle for lblc(r)_expiration as IPVS's timer does (docs/datapath.md).
+ */
+struct xvs_lblc {
+	__u64 lastuse;		/* bpf_ktime_get_ns() of the last pick through it */
+	__u64 lastmod;		/* lblcr: when a member last joined the set */
+	__u32 count;		/* members in dest[] (lblc: 1) */
+	__u32 svc_id;		/* as in the key */
+	__u32 dest[XVS_MAX_RS];	/* dest ids */
+};
+
 /* ---- connections ------------------------------------------------------- */
 
 enum xvs_conn_dir {

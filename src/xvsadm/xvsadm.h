@@ -91,7 +91,7 @@ enum xvsadm_optc {
 #define XVSADM_MAX_TIMEOUT	(86400 * 31)
 
 /* Schedulers xvsd implements, in ipvsadm's help order (its -h lists them). */
-#define XVSADM_SCHEDULERS	"rr|wrr|lc|wlc|dh|sh|sed|nq|fo|ovf|mh"
+#define XVSADM_SCHEDULERS	"rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh"
 
 /* One parsed ipvsadm command line. Addresses and ports in network order. */
 struct xvsadm_cmd {

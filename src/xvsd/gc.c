@@ -7,7 +7,8 @@
  * the read is simply kept by xvs_gc. Two more lists ride on the same walk:
  * with expire_nodest_conn, every connection of a removed server (IPVS's
  * ip_vs_expire_nodest_conn_flush); under pool pressure, the unanswered
- * connections idle XVS_POOL_TIMEOUT s (docs/conn-pressure.md).
+ * connections idle XVS_POOL_TIMEOUT s (docs/conn-pressure.md). The lblc
+ * caches' minute timer rides on it too (sched_lblc.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "gc.h"
 #include "log.h"
 #include "sched_build.h"
+#include "sched_lblc.h"
 
 /* Keys for one xvs_gc flag. */
 struct key_list {
@@ -239,6 +241,9 @@ int gc_sweep(struct xvsd *st, struct gc_result *res)
 		return err;
 	err = thresholds(st, res);
 	if (err)
+		return err;
+	err = sched_lblc_tick(st, ctx.now);
+	if (err < 0)
 		return err;
 	res->freed_dests = state_trash_gc(st, ctx.now);
 	return 0;

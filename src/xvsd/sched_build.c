@@ -22,19 +22,13 @@ static const char *const sched_names[XVS_SCHED_MAX] = {
 	[XVS_SCHED_MH] = "mh",
 };
 
-/* lblc and lblcr need a locality cache the datapath does not have yet. */
-static bool sched_implemented(int s)
-{
-	return s != XVS_SCHED_LBLC && s != XVS_SCHED_LBLCR;
-}
-
 int sched_lookup(const char *name)
 {
 	int s;
 
 	for (s = 0; s < XVS_SCHED_MAX; s++)
 		if (!strcmp(name, sched_names[s]))
-			return sched_implemented(s) ? s : -ENOENT;
+			return s;
 	return -ENOENT;
 }
 

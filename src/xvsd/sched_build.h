@@ -16,8 +16,8 @@
 #define SCHED_CURSOR_HEAD	0xffffffffu
 
 /* Scheduler by name. Returns enum xvs_sched, or -ENOENT for a name IPVS
- * doesn't have or xvs doesn't implement yet (lblc, lblcr; ipvsadm then
- * prints "Scheduler or persistence engine not found", the kernel's answer). */
+ * doesn't have (ipvsadm then prints "Scheduler or persistence engine not
+ * found", the kernel's answer). */
 int sched_lookup(const char *name);
 
 /* Name of enum xvs_sched s ("?" when out of range). */

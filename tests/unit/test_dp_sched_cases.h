@@ -235,6 +235,31 @@ static const struct sched_case sched_cases[] = {
 		SYN(1, 40005, 2, "1.3 mh-fallback: 1's entry unusable, the probe finds 2"),
 		SYN(1, 40008, 2, "1.3 mh: 2's own entry"),
 	} },
+	{ "lblc: one server per destination until it is overloaded in lblc's sense",
+	  XVS_SCHED_LBLC, 0, 3, { W(2), W(2), W(2) }, {
+		SYN(1, 1001, 3, "1.4 lblc: no entry for the VIP: wlc's pick (first of 3 2 1) cached"),
+		SYN(2, 1002, 3, "1.4 lblc: cached 3, active 1 <= weight 2"),
+		SYN(3, 1003, 3, "1.4 lblc: active 2 <= 2"),
+		SYN(4, 1004, 2, "1.4 lblc: active 3 > 2 and 2 is under half its weight: wlc, 2 replaces 3"),
+		SYN(5, 1005, 2, "1.4 lblc: cached 2"),
+		SYN(6, 1006, 2, "1.4 lblc: active 2 <= 2"),
+		SYN(7, 1007, 1, "1.4 lblc: active 3 > 2 and 1 is under half its weight: wlc's 1"),
+		WEIGHT(1, 0),
+		SYN(8, 1008, 3, "1.4 lblc: the cached server has weight 0: wlc, 3 first of a tie"),
+		SYN(9, 1009, 3, "1.4 lblc: 3 has 4 > 2, but no server is under half its weight"),
+	} },
+	{ "lblcr: a server set per destination, grown when its least loaded is overloaded",
+	  XVS_SCHED_LBLCR, 0, 2, { W(1), W(1) }, {
+		SYN(1, 1001, 2, "1.4 lblcr: no entry: wlc's pick, set {2}"),
+		SYN(2, 1002, 2, "1.4 lblcr: active 1 <= weight 1"),
+		SYN(3, 1003, 1, "1.4 lblcr: 2 has 2 > 1 and 1 is idle: wlc's 1 joins, set {1 2}"),
+		SYN(4, 1004, 1, "1.4 lblcr: set min, newest first: 1 (256) before 2 (512)"),
+		SYN(5, 1005, 1, "1.4 lblcr: 1 has 2 > 1 but no server under half its weight"),
+		SYN(6, 1006, 2, "1.4 lblcr: set min: 2 (512) less than 1 (768)"),
+		FIN(6, 1006),
+		FIN(4, 1004),
+		SYN(7, 1007, 1, "1.4 lblcr: 1 has 513, 2 has 513: the tie goes to the newest member"),
+	} },
 };
 
 #define SCHED_NCASES	(sizeof(sched_cases) / sizeof(sched_cases[0]))

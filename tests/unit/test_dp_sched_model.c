@@ -29,12 +29,14 @@
 #include "lib/sched_dh.h"
 #include "lib/sched_mh.h"
 #include "lib/sched_thresh.h"
+#include "lib/sched_lblc.h"
 #include "xvsd/sched_build.h"
 #include "xvsd/sched_tab.h"
 #include "test_dp_sched_cases.h"
 
 #define MODEL_CONNS	64
 #define MODEL_VIP	0xc0a801c8u	/* 192.168.1.200 */
+#define MODEL_SVC	1
 
 struct model_conn {
 	__u16 a, b;
@@ -48,6 +50,8 @@ struct model {
 	struct xvs_dest_cnt cnt[SCHED_CASE_DESTS + 1];
 	struct model_conn conn[MODEL_CONNS];
 	int nconn;
+	struct xvs_lblc lblc;	/* lblc_v4's entry for the VIP (one destination here) */
+	int have_lblc;
 };
 
 static struct model m;
@@ -68,6 +72,22 @@ static void model_thresh(__u32 id, int bind)
 		m.sd.overload |= 1ull << i;
 	else
 		m.sd.overload &= ~(1ull << i);
+}
+
+/* sched_locality_pick() of sched.h with the host loops; the clock stands still. */
+static __u32 model_locality(const struct sched_case *c)
+{
+	struct sched_lblc_run r;
+	__u32 id;
+	int fresh;
+
+	sched_lblc_begin(&r, &m.sd, m.have_lblc ? &m.lblc : NULL, m.info, m.cnt);
+	id = sched_lblc_host(&r, c->sched == XVS_SCHED_LBLCR, 1, &fresh);
+	if (fresh) {
+		sched_lblc_init(&m.lblc, MODEL_SVC, id, 1);
+		m.have_lblc = 1;
+	}
+	return id;
 }
 
 /* sched_pick() of sched.h with the host loops. */
@@ -112,6 +132,9 @@ static __u32 model_pick(const struct sched_case *c, __u32 saddr, __u16 sport)
 	case XVS_SCHED_MH:
 		i = sched_mh_pick(sd, saddr, port, fallback);
 		break;
+	case XVS_SCHED_LBLC:
+	case XVS_SCHED_LBLCR:
+		return model_locality(c);
 	}
 	return i < 0 ? 0 : sd->dest[i];
 }
@@ -146,6 +169,7 @@ static void model_setup(const struct sched_case *c)
 		m.info[k].u_threshold = dc->u;
 		m.info[k].l_threshold = dc->l;
 		m.info[k].flags = XVS_DEST_F_AVAILABLE;
+		m.info[k].svc_id = MODEL_SVC;
 		assert_int_equal(sched_list_add(&m.sd, k, dc->w, false), 0);
 		sched_dests_changed(&m.sd, c->sched);
 		model_write();

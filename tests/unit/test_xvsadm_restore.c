@@ -194,7 +194,7 @@ static void test_errno_replies(void **state)
 		{ "-C", 0, "" },
 		{ "-A -t 10.0.0.1:80 -s rr", 0, "" },
 		{ "-A -t 10.0.0.1:80 -s rr", 255, "Service already exists\n" },
-		{ "-A -t 10.0.0.1:81 -s lblc", 255, "Scheduler or persistence engine not found\n" },
+		{ "-A -t 10.0.0.1:81 -s twos", 255, "Scheduler or persistence engine not found\n" },
 		{ "-E -t 10.0.0.1:81 -s rr", 255, "No such service\n" },
 		{ "-E -t 10.0.0.1:80 -s nope", 255, "Scheduler or persistence engine not found\n" },
 		{ "-D -t 10.0.0.1:81", 255, "No such service\n" },

@@ -41,9 +41,10 @@ static void test_lookup(void **state)
 	assert_int_equal(sched_lookup("sh"), XVS_SCHED_SH);
 	assert_int_equal(sched_lookup("dh"), XVS_SCHED_DH);
 	assert_int_equal(sched_lookup("mh"), XVS_SCHED_MH);
-	/* IPVS names xvs does not implement yet, and nonsense: the kernel's ENOENT. */
-	assert_int_equal(sched_lookup("lblc"), -ENOENT);
-	assert_int_equal(sched_lookup("lblcr"), -ENOENT);
+	assert_int_equal(sched_lookup("lblc"), XVS_SCHED_LBLC);
+	assert_int_equal(sched_lookup("lblcr"), XVS_SCHED_LBLCR);
+	/* Names IPVS does not have: the kernel's ENOENT. */
+	assert_int_equal(sched_lookup("twos"), -ENOENT);
 	assert_int_equal(sched_lookup("bogus"), -ENOENT);
 	assert_int_equal(sched_lookup(""), -ENOENT);
 	assert_string_equal(sched_name(XVS_SCHED_WRR), "wrr");

@@ -168,10 +168,10 @@ static void m_icmp(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl
 	(void)d, (void)t;
 	s->id.proto = IPPROTO_ICMP;
 }
-static void m_lblc(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_timeout *t)
+static void m_twos(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_timeout *t)
 {
 	(void)d, (void)t;
-	strcpy(s->sched, "lblc");
+	strcpy(s->sched, "twos");
 }
 static void m_nosched(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_timeout *t)
 {
@@ -267,8 +267,8 @@ static const struct bad_row bad_rows[] = {
 	{ "IPv6 fwmark service", ADD_SVC, -EAFNOSUPPORT, m_fwmark6 },
 	{ "ICMP service", ADD_SVC, -EINVAL, m_icmp },
 	{ "existing service", ADD_SVC, -EEXIST, m_none },
-	{ "exists wins over bad scheduler", ADD_SVC, -EEXIST, m_lblc },
-	{ "scheduler not implemented", EDIT_SVC, -ENOENT, m_lblc },
+	{ "exists wins over bad scheduler", ADD_SVC, -EEXIST, m_twos },
+	{ "scheduler xvs does not have", EDIT_SVC, -ENOENT, m_twos },
 	{ "empty scheduler", EDIT_SVC, -ENOENT, m_nosched },
 	{ "unterminated scheduler", EDIT_SVC, -EINVAL, m_unterminated },
 	{ "persistence engine", EDIT_SVC, -ENOENT, m_pe },
