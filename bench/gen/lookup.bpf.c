@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Connection-table lookup scale: a hash map with the datapath's conn_v4
- * layout (struct xvs_conn_key -> struct xvs_conn, preallocated like
- * conn_v4). fill_xdp inserts keys 0..nkeys-1 (computed, all distinct);
+ * Connection-table lookup scale: hash maps with the datapath's conn_v4 and
+ * conn_out layouts (struct xvs_conn_key -> struct xvs_conn and -> struct
+ * xvs_conn_out, preallocated like them). fill_xdp inserts keys 0..nkeys-1
+ * (computed, all distinct) into both, as a new connection does;
  * lookup_xdp looks up nlookups of them in a scattered order (index i *
  * stride mod nkeys, stride coprime with nkeys). One PROG_TEST_RUN of one
  * packet would hit one key, always in cache; this walks the whole table.
@@ -33,6 +34,13 @@ struct {
 	__type(value, struct xvs_conn);
 } conns SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct xvs_conn_key);
+	__type(value, struct xvs_conn_out);
+} outs SEC(".maps");
+
 /* Key i: distinct for distinct i (odd multipliers are bijections mod 2^32). */
 static __always_inline void make_key(__u32 i, struct xvs_conn_key *k)
 {
@@ -47,12 +55,16 @@ static __always_inline void make_key(__u32 i, struct xvs_conn_key *k)
 
 static long fill_one(__u32 i, void *unused)
 {
+	struct xvs_conn_out o = { .vaddr = bpf_htonl(0xc0a801c8), .vport = bpf_htons(80) };
 	struct xvs_conn_key k;
 	struct xvs_conn v = {};
 
 	make_key(fill_start + i, &k);
 	v.state = XVS_TCP_S_ESTABLISHED;
 	if (bpf_map_update_elem(&conns, &k, &v, BPF_NOEXIST))
+		fill_errors++;
+	k.dir = XVS_DIR_OUT;
+	if (bpf_map_update_elem(&outs, &k, &o, BPF_NOEXIST))
 		fill_errors++;
 	return 0;
 }

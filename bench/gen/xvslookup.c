@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xvslookup N [LOOKUPS]: connection-table lookup cost at N entries, and the
- * table's memory per connection. lookup.bpf.c fills a hash map of the
- * datapath's conn_v4 layout with N distinct keys and looks LOOKUPS of them
- * up in a scattered order (one PROG_TEST_RUN, timed by the kernel); a run
- * that only computes the keys is subtracted.
+ * table's memory per connection. lookup.bpf.c fills hash maps of the
+ * datapath's conn_v4 and conn_out layouts with N connections and looks
+ * LOOKUPS of them up in conn_v4 in a scattered order (one PROG_TEST_RUN,
+ * timed by the kernel); a run that only computes the keys is subtracted.
+ * Memory per connection: both maps' memlock over N, plus the conn_pool
+ * slot share (one 16-byte array entry per XVS_POOL_SHARE connections).
  * Prints one line of key=value results. Refuses, changing nothing, when the
  * machine has not the memory for N entries.
  */
@@ -22,7 +24,7 @@
 
 #define MAX_ENTRIES	(16u << 20)
 #define MAX_LOOKUPS	(1u << 23)	/* bpf_loop's limit */
-#define EST_BYTES	256	/* per entry, with room to spare, for the memory check */
+#define EST_BYTES	320	/* per connection (two map entries), with room to spare */
 #define RUNS		3
 
 static unsigned long long avail_bytes(void)
@@ -129,7 +131,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	unsigned long long need, have, mem;
+	unsigned long long need, have, mem, mem_out;
 	struct lookup_bpf *skel;
 	double base, full, t0, fill_s;
 	__u32 n, nl = 1u << 20;
@@ -163,6 +165,7 @@ int main(int argc, char **argv)
 	if (!skel)
 		return 1;
 	bpf_map__set_max_entries(skel->maps.conns, n);
+	bpf_map__set_max_entries(skel->maps.outs, n);
 	skel->rodata->nkeys = n;
 	skel->rodata->stride = pick_stride(n);
 	skel->rodata->nlookups = nl;
@@ -172,6 +175,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	mem = map_memlock(bpf_map__fd(skel->maps.conns));
+	mem_out = map_memlock(bpf_map__fd(skel->maps.outs));
 	t0 = now();
 	err = fill(skel, n);
 	fill_s = now() - t0;
@@ -191,8 +195,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	printf("entries=%u lookups=%u ns_lookup=%.1f ns_gross=%.1f mlookups_s=%.2f "
-	       "bytes_entry=%.0f bytes_conn=%.0f fill_s=%.2f\n",
-	       n, nl, full - base, full, 1e3 / full, (double)mem / n, 2.0 * mem / n, fill_s);
+	       "bytes_entry=%.0f bytes_out=%.0f bytes_conn=%.0f fill_s=%.2f\n",
+	       n, nl, full - base, full, 1e3 / full, (double)mem / n, (double)mem_out / n,
+	       (double)(mem + mem_out) / n +
+	       (double)sizeof(struct xvs_pool_slot) / XVS_POOL_SHARE, fill_s);
 out:
 	lookup_bpf__destroy(skel);
 	return err ? 1 : 0;

@@ -10,7 +10,12 @@
 #   CASE_UDP   the generator's destination address (empty: no UDP metrics)
 
 BENCH_CASES=${BENCH_CASES:-"direct nft haproxy xvs_tc xvs_xdp xdp_fwd"}
-BENCH_CONN_MAX=1500000	# 1M UDP flows + the TCP runs' TIME_WAIT entries
+# The generator's UDP flows are never answered (the sinks drop them), so each
+# of them holds a slot of the pool of unanswered connections, conn_max / 4
+# (docs/conn-pressure.md): with fewer than 1M slots every packet of the 1M
+# flow run would find its connection evicted and make a new one. 2^22 gives
+# 1048576 slots (and no bucket rounding): about 1 GB of connection table.
+BENCH_CONN_MAX=4194304
 
 declare -A CASE_TITLE=(
 	[direct]="direct (kernel forwarding, no balancing)"
