@@ -26,7 +26,7 @@ declare -A CASE_TITLE=(
 	[xdp_fwd]="bare XDP forwarder (no NAT, no lookup)"
 )
 
-# Stop one process started with bench_bg and forget its PID, so the final
+# Stop one process started with topo_bg and forget its PID, so the final
 # cleanup never signals a PID that may since belong to someone else.
 bench_stop()
 {
@@ -99,7 +99,7 @@ case_up_haproxy()
 		    server rs2 $BENCH_RS2:$port
 		EOF
 	done
-	bench_bg "$NS_DIR" haproxy -db -f "$cfg" >>"$TOPO_TMP/haproxy.log" 2>&1 &&
+	topo_bg "$NS_DIR" haproxy -db -f "$cfg" >>"$TOPO_TMP/haproxy.log" 2>&1 &&
 	HAPROXY_PID=$BG_PID &&
 	wait_until 5 on "$NS_DIR" bash -c "</dev/tcp/$VIP/80" 2>/dev/null || return 1
 	CASE_HTTP="http://$VIP/"
@@ -117,7 +117,7 @@ case_down_haproxy()
 bench_xvs_up()
 {
 	local svc
-	bench_xvsd_start --conn-max $BENCH_CONN_MAX "$@" || return 1
+	topo_xvsd_start --conn-max $BENCH_CONN_MAX "$@" || return 1
 	for svc in "-t $VIP:80" "-t $VIP:$BENCH_LAT_PORT" "-u $VIP:$BENCH_UDP_PORT"; do
 		# shellcheck disable=SC2086
 		xvsadm -A $svc -s rr &&

@@ -50,8 +50,8 @@ report_table()
 			"$(sum_get "$c" lat_p50 - 6)" "$(sum_get "$c" lat_p99 - 6)" \
 			"$(sum_get "$c" lat_p50 - 9)" "$(sum_get "$c" cpu_ns - 6)"
 	done
-	printf '\nConnection table (conn_v4 layout, random keys)\n'
-	printf '  %10s %10s %12s %10s %8s\n' entries "ns/lookup" "Mlookups/s" "B/conn" "fill s"
+	printf '\nConnection table (conn_v4 + conn_out layouts, random keys)\n'
+	printf '  %10s %10s %12s %10s %8s\n' conns "ns/lookup" "Mlookups/s" "B/conn" "fill s"
 	for f in $BENCH_LOOKUP_SIZES; do
 		printf '  %10s %10s %12s %10s %8s\n' "$f" "$(sum_get table lookup_ns "$f" 6)" \
 			"$(sum_get table lookup_mps "$f" 6)" "$(sum_get table bytes_conn "$f" 6)" \

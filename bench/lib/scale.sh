@@ -11,12 +11,12 @@ scale_lookups()
 {
 	local n out rc
 	for n in $BENCH_LOOKUP_SIZES; do
-		over_budget "lookups at $n entries" && return
-		out=$(timeout 30 "$XVS_BUILD/bench/xvslookup" "$n" 2>&1)
+		over_budget "lookups at $n connections" && return
+		out=$(timeout 60 "$XVS_BUILD/bench/xvslookup" "$n" 2>&1)
 		rc=$?
 		echo "xvslookup $n: $out" >>"$BENCH_LOG"
 		if [ $rc != 0 ]; then
-			echo "bench: lookups at $n entries: $out" >&2
+			echo "bench: lookups at $n connections: $out" >&2
 			continue
 		fi
 		record table lookup_ns "$n" 1 "$(sed -n 's/.*ns_lookup=\([0-9.]*\).*/\1/p' <<<"$out")"
@@ -59,7 +59,7 @@ scale_control()
 	for shape in 1023x8 127x64; do
 		over_budget "control plane $shape" && return
 		# A fresh xvsd per shape: nothing left from the previous one.
-		bench_xvsd_start >>"$BENCH_LOG" 2>&1 || { echo "bench: xvsd did not start" >&2; return; }
+		topo_xvsd_start >>"$BENCH_LOG" 2>&1 || { echo "bench: xvsd did not start" >&2; return; }
 		s=${shape%x*}
 		d=${shape#*x}
 		f=$TOPO_TMP/rules-$shape

@@ -26,6 +26,7 @@ BENCH_RS2=10.0.0.130
 BENCH_UDP_PORT=9		# UDP sink (discard)
 BENCH_LAT_PORT=11111		# sockperf
 BENCH_GEN=$XVS_BUILD/bench/xvsgen
+TOPO_XVSD_IFACES=eth0,eth1,eth2	# topo_xvsd_start: every director interface
 
 bench_topo_build()
 {
@@ -84,43 +85,12 @@ bench_sink_pin()
 	echo "$TOPO_RUN/bpffs/sink-${1#"$TOPO_PFX"}"
 }
 
-# Start a command in namespace $1 in the background, its PID recorded for
-# cleanup and left in BG_PID. Not topo_bg: that backgrounds a shell function,
-# so $! is a subshell and killing it leaves the command running.
-bench_bg()
-{
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@" &
-	BG_PID=$!
-	TOPO_PIDS+=("$BG_PID")
-}
-
-# xvsd in the director on all three interfaces, extra arguments passed on;
-# waits until it answers. Started with bench_bg for the reason given there.
-bench_xvsd_start()
-{
-	local i
-	topo_bpffs || return 1
-	bench_bg "$NS_DIR" "$XVS_BUILD/xvsd" -n -i eth0,eth1,eth2 --socket "$XVS_SOCKET" \
-		--pin-dir "$TOPO_XVSD_PIN" "$@" >>"$TOPO_TMP/xvsd.log" 2>&1
-	XVSD_PID=$BG_PID
-	for ((i = 0; i < 100; i++)); do
-		topo_xvsd_up && return 0
-		kill -0 "$XVSD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "xvsd did not come up; its log:" >&2
-	cat "$TOPO_TMP/xvsd.log" >&2
-	return 1
-}
-
 # Servers on both real servers: nginx (:80) and sockperf (:11111).
 bench_servers()
 {
 	topo_real_servers &&
-	bench_bg "$NS_RS1" sockperf server --tcp -i 0.0.0.0 -p $BENCH_LAT_PORT >/dev/null 2>&1 &&
-	bench_bg "$NS_RS2" sockperf server --tcp -i 0.0.0.0 -p $BENCH_LAT_PORT >/dev/null 2>&1 &&
+	topo_bg "$NS_RS1" sockperf server --tcp -i 0.0.0.0 -p $BENCH_LAT_PORT >/dev/null 2>&1 &&
+	topo_bg "$NS_RS2" sockperf server --tcp -i 0.0.0.0 -p $BENCH_LAT_PORT >/dev/null 2>&1 &&
 	wait_until 5 on "$NS_RS1" bash -c "</dev/tcp/127.0.0.1/$BENCH_LAT_PORT" 2>/dev/null &&
 	wait_until 5 on "$NS_RS2" bash -c "</dev/tcp/127.0.0.1/$BENCH_LAT_PORT" 2>/dev/null
 }

@@ -42,6 +42,7 @@ TOPO_MOUNTS=()
 TOPO_NETNS_ETC=()
 TOPO_NETNS_ETC_MADE=
 TOPO_XVSD_PIN=
+TOPO_XVSD_IFACES=${TOPO_XVSD_IFACES:-eth0,eth1}	# the director's, for topo_xvsd_start
 TOPO_TMP=
 TOPO_RUN=
 
@@ -268,7 +269,7 @@ topo_xvsd_start()
 	# Another xvsd answering would make the wait below succeed for it.
 	topo_xvsd_up && topo_die "an xvsd already answers on $XVS_SOCKET"
 	# ip netns exec, not on(): XVSD_PID must be xvsd's own PID (see topo_bg).
-	ip netns exec "$NS_DIR" "$XVS_BUILD/xvsd" -n -i eth0,eth1 --socket "$XVS_SOCKET" \
+	ip netns exec "$NS_DIR" "$XVS_BUILD/xvsd" -n -i "$TOPO_XVSD_IFACES" --socket "$XVS_SOCKET" \
 		--pin-dir "$TOPO_XVSD_PIN" "$@" >>"$TOPO_TMP/xvsd.log" 2>&1 &
 	XVSD_PID=$!
 	TOPO_PIDS+=("$XVSD_PID")
