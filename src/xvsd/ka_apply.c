@@ -17,6 +17,7 @@
 #include "ka_apply.h"
 #include "ka_int.h"
 #include "log.h"
+#include "loop.h"
 #include "svc.h"
 
 static const struct check_cb ka_cb = {
@@ -116,12 +117,17 @@ static bool key_taken(const struct ka_vsrt *all, int n, const struct xvs_svc_key
 	return false;
 }
 
-static void add_key(struct ka_vsrt *vs, const struct ka_vsrt *all, int n, __u32 addr, __u16 port)
+/* @proto 0: the fwmark service @addr (abi.h: the mark, network order). */
+static void add_key(struct ka_vsrt *vs, const struct ka_vsrt *all, int n, __u32 addr, __u16 port,
+		    __u8 proto)
 {
-	struct xvs_svc_key key = { .addr = addr, .port = port, .proto = vs->cfg->proto };
+	struct xvs_svc_key key = { .addr = addr, .port = port, .proto = proto };
 	char name[KA_FMT_LEN];
 
-	kaconf_fmt_addr(name, addr, key.proto, port);
+	if (proto)
+		kaconf_fmt_addr(name, addr, key.proto, port);
+	else
+		snprintf(name, sizeof(name), "FWM %u", ntohl(addr));
 	if (key_taken(all, n, &key) || key_taken(vs, 1, &key)) {
 		pr_warn("VS %s: service %s is configured twice - ignoring the second", vs->name,
 			name);
@@ -141,13 +147,18 @@ static void vs_keys(struct ka *k, struct ka_vsrt *vs, const struct ka_vsrt *all,
 	const struct ka_vsg *g;
 	const struct ka_vsg_entry *e;
 
-	if (cfg->kind == KA_VS_FWMARK || cfg->af != AF_INET || cfg->proto == IPPROTO_SCTP) {
+	if (cfg->af != AF_INET || (cfg->kind != KA_VS_FWMARK && cfg->proto == IPPROTO_SCTP)) {
 		pr_warn("VS %s: %s services are not supported by xvs yet - skipping", vs->name,
-			cfg->kind == KA_VS_FWMARK ? "fwmark" : cfg->af != AF_INET ? "IPv6" : "SCTP");
+			cfg->af != AF_INET ? "IPv6" : "SCTP");
+		return;
+	}
+	/* IPVS ignores the protocol of an fwmark service: the mark says it all. */
+	if (cfg->kind == KA_VS_FWMARK) {
+		add_key(vs, all, n, htonl(cfg->fwmark), 0, 0);
 		return;
 	}
 	if (cfg->kind == KA_VS_ADDR) {
-		add_key(vs, all, n, cfg->addr, cfg->port);
+		add_key(vs, all, n, cfg->addr, cfg->port, cfg->proto);
 		return;
 	}
 	for (g = k->conf->vsgs; g && strcmp(g->name, cfg->group); g = g->next)
@@ -159,14 +170,17 @@ static void vs_keys(struct ka *k, struct ka_vsrt *vs, const struct ka_vsrt *all,
 	for (e = g->entries; e; e = e->next) {
 		__u32 a;
 
-		if (e->is_fwmark || e->af != AF_INET) {
-			pr_warn("(%s: Line %d) VS group %s: %s entries are not supported by xvs yet - "
-				"skipping", e->pos.file, e->pos.line, g->name,
-				e->is_fwmark ? "fwmark" : "IPv6");
+		if (e->is_fwmark) {
+			add_key(vs, all, n, htonl(e->fwmark), 0, 0);
+			continue;
+		}
+		if (e->af != AF_INET) {
+			pr_warn("(%s: Line %d) VS group %s: IPv6 entries are not supported by xvs "
+				"yet - skipping", e->pos.file, e->pos.line, g->name);
 			continue;
 		}
 		for (a = e->addr_first; a <= e->addr_last && a >= e->addr_first; a++)
-			add_key(vs, all, n, htonl(a), e->port);
+			add_key(vs, all, n, htonl(a), e->port, cfg->proto);
 	}
 }
 
@@ -313,6 +327,13 @@ static void apply(struct ka *k, const struct ka_saved *saved)
 	}
 	ka_save(k);
 	start_checkers(k, saved);
+	ka_suspend_update(k);
+}
+
+static void on_suspend_tick(struct loop *l, int fd, uint32_t events, void *data)
+{
+	(void)l, (void)fd, (void)events;
+	ka_suspend_update(data);
 }
 
 int ka_start(struct ka *k, struct xvsd *st, struct loop *l)
@@ -333,6 +354,8 @@ int ka_start(struct ka *k, struct xvsd *st, struct loop *l)
 	if (!err)
 		apply(k, &saved);
 	ka_saved_free(&saved);
+	if (!err)
+		err = loop_add_timer(l, KA_SUSPEND_TICK_MS, on_suspend_tick, k);
 	return err;
 }
 

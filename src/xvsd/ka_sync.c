@@ -62,10 +62,7 @@ static void svc_req(const struct ka_vsrt *vs, const struct xvs_svc_key *key,
 		    struct xvs_ctl_svc *req)
 {
 	memset(req, 0, sizeof(*req));
-	req->id.af = AF_INET;
-	req->id.proto = key->proto;
-	req->id.addr[0] = key->addr;
-	req->id.port = key->port;
+	svc_id_from_key(key, &req->id);
 	snprintf(req->sched, sizeof(req->sched), "%s", vs->cfg->sched);
 	req->flags = vs->cfg->flags;
 	req->timeout = vs->cfg->timeout;
@@ -82,6 +79,16 @@ static void dest_req(const struct want *w, struct xvs_ctl_dest *d)
 	d->weight = w->weight;
 	d->u_threshold = w->u_thresh;
 	d->l_threshold = w->l_thresh;
+}
+
+/* A service's name as keepalived logs it: "[IP]:TCP:PORT", or "FWM N". */
+static char *key_name(char *buf, const struct xvs_svc_key *key)
+{
+	if (svc_key_is_fwmark(key)) {
+		snprintf(buf, KA_FMT_LEN, "FWM %u", ntohl(key->addr));
+		return buf;
+	}
+	return kaconf_fmt_addr(buf, key->addr, key->proto, key->port);
 }
 
 static const char *why(int err)
@@ -106,7 +113,7 @@ static struct xvsd_svc *sync_service(struct ka_vsrt *vs, const struct xvs_svc_ke
 	char name[KA_FMT_LEN];
 	int err;
 
-	kaconf_fmt_addr(name, key->addr, key->proto, key->port);
+	key_name(name, key);
 	svc_req(vs, key, &req);
 	if (s && s->cfg.origin != XVS_ORIGIN_KACONF) {
 		if (!vs->refused)
@@ -233,13 +240,9 @@ void ka_sync_remove_others(struct ka *k)
 
 		if (!s || s->cfg.origin != XVS_ORIGIN_KACONF || key_wanted(k, &s->key))
 			continue;
-		kaconf_fmt_addr(name, s->key.addr, s->key.proto, s->key.port);
+		key_name(name, &s->key);
 		pr_info("Removing Virtual Server %s", name);
-		memset(&id, 0, sizeof(id));
-		id.af = AF_INET;
-		id.proto = s->key.proto;
-		id.addr[0] = s->key.addr;
-		id.port = s->key.port;
+		svc_id_from_key(&s->key, &id);
 		svc_del(st, &id);
 	}
 }

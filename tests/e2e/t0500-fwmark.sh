@@ -154,6 +154,43 @@ test_expect_success 'misuse: clear errors, exit 2 (usage) or 1 (refused), rules 
 	test_cmp before after
 '
 
+# keepalived's fwmark virtual server (the protocol line is ignored, as IPVS
+# ignores it); real servers without a port take the packet's.
+test_expect_success 'keepalived.conf virtual_server fwmark 1 serves both ports' '
+	cat >"$TOPO_TMP/ka.conf" <<-\EOF &&
+	virtual_server fwmark 1 {
+	    delay_loop 1
+	    lb_algo rr
+	    lb_kind NAT
+	    protocol TCP
+	    real_server 10.0.0.2 0 {
+	        TCP_CHECK {
+	            connect_timeout 1
+	            connect_port 80
+	        }
+	    }
+	    real_server 10.0.0.3 0 {
+	        TCP_CHECK {
+	            connect_timeout 1
+	            connect_port 80
+	        }
+	    }
+	}
+	EOF
+	ipvsadm -C &&
+	topo_xvsd_stop TERM &&
+	topo_xvsd_start -f "$TOPO_TMP/ka.conf" &&
+	wait_until 5 eval "ipvsadm -L -n | grep -q \"^  -> 10.0.0.3:0 \"" &&
+	ipvsadm -L -n >list && cat list &&
+	grep -x "FWM  1 rr" list &&
+	grep -q "Adding Virtual Server FWM 1" "$TOPO_TMP/xvsd.log" &&
+	for p in 80 8080 80 8080; do
+		rs_on_port $p || return 1
+	done | sort | uniq -c | awk "{print \$2, \$1}" >got &&
+	printf "rs1 2\nrs2 2\n" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success '-D N and -F remove rules; then VIP:80 is no service of xvs' '
 	on "$NS_DIR" xvsadm mark -D 2 &&
 	on "$NS_DIR" xvsadm mark -S >got &&
