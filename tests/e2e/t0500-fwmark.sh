@@ -43,14 +43,16 @@ test_expect_success '-L -n lists the service as FWM  1 with servers on port 0' '
 	test_cmp expect got
 '
 
-test_expect_success '-S -n saves -A -f 1 -s rr and its servers' '
+test_expect_success '-S -n saves -A -f 1 -s rr and its servers; --json says IP and fwmark 1' '
 	cat >expect <<-\EOF &&
 	-A -f 1 -s rr
 	-a -f 1 -r 10.0.0.2:0 -m -w 1
 	-a -f 1 -r 10.0.0.3:0 -m -w 1
 	EOF
 	ipvsadm -S -n >got &&
-	test_cmp expect got
+	test_cmp expect got &&
+	ipvsadm -L -n --json >json &&
+	grep -q "\"protocol\":\"IP\",\"family\":\"inet\",\"address\":\"0.0.0.0\",\"port\":0,\"fwmark\":1," json
 '
 
 test_expect_success 'xvsadm mark -S prints the rule as iptables-save does' '
