@@ -29,6 +29,7 @@
 #include "frag.h"
 #include "fwmark.h"
 #include "noconn.h"
+#include "sched_ops.h"
 #include "stats.h"
 
 /* Per packet: what every step needs. */
@@ -184,6 +185,9 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 		goto full;
 	if (created)
 		pool_admit(k, cn);
+	/* -o: the entry only carries the answer back (sched_ops.h). */
+	if (created && ops_packet(svc, p->proto))
+		cn->flags |= XVS_CONN_F_OPS;
 	if (tpl && created)
 		__sync_fetch_and_add(&tpl->n_control, 1);
 	conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g, l->now);
@@ -227,6 +231,9 @@ static __always_inline int lb_reschedule(const struct lb_pkt *l,
 	__u32 st = cn->state & XVS_CONN_STATE_MASK;
 	__u32 reuse = l->g ? l->g->conn_reuse_mode : 1;
 
+	/* -o: every datagram is scheduled afresh (sched_ops.h). */
+	if (cn->flags & XVS_CONN_F_OPS)
+		return 1;
 	if (l->p.proto != IPPROTO_TCP || !(l->p.tcp_flags & XVS_TCP_SYN))
 		return 0;
 	/* Neither rule applies to connections of a template (ipvs.md 2.5). */

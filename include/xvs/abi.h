@@ -287,6 +287,7 @@ struct xvs_conn_key {
 #define XVS_CONN_F_SEEN_REPLY	0x0002	/* a packet went RS -> client */
 #define XVS_CONN_F_CONTROLLED	0x0004	/* made through a persistence template */
 #define XVS_CONN_F_FWMARK	0x0008	/* CONTROLLED by an fwmark service's template */
+#define XVS_CONN_F_OPS		0x0010	/* of a one-packet (-o) service: lives to carry the answer */
 
 /*
  * conn_v4 value, keyed by the connection's XVS_DIR_IN key: the whole address

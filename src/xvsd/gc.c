@@ -29,7 +29,7 @@ struct key_list {
 	struct xvs_conn_key *keys;
 };
 
-enum { LIST_IDLE, LIST_NODEST, LIST_POOL, LIST_MAX };
+enum { LIST_IDLE, LIST_NODEST, LIST_POOL, LIST_OPS, LIST_MAX };
 
 struct sweep_ctx {
 	const struct xvsd *st;
@@ -74,6 +74,11 @@ static int collect(const struct xvs_conn_key *k, const struct xvs_conn *v, void 
 		return list_add(&ctx->list[LIST_NODEST], k);
 	if (v->last_seen + (__u64)v->timeout * 1000000000ull <= ctx->now)
 		return list_add(&ctx->list[LIST_IDLE], k);
+	/* -o: the entry only carried the answer back (bpf/lib/sched_ops.h). */
+	if ((v->flags & XVS_CONN_F_OPS) &&
+	    ((v->flags & XVS_CONN_F_SEEN_REPLY) ||
+	     v->last_seen + XVS_POOL_TIMEOUT * 1000000000ull <= ctx->now))
+		return list_add(&ctx->list[LIST_OPS], k);
 	if (v->flags & (XVS_CONN_F_SEEN_REPLY | XVS_CONN_F_TEMPLATE))
 		return 0;
 	ctx->unanswered++;
@@ -217,6 +222,7 @@ int gc_sweep(struct xvsd *st, struct gc_result *res)
 	memset(res, 0, sizeof(*res));
 	ctx.list[LIST_NODEST].flags = XVS_GC_F_FORCE;
 	ctx.list[LIST_POOL].flags = XVS_GC_F_POOL;
+	ctx.list[LIST_OPS].flags = XVS_GC_F_FORCE;
 	err = conn_walk(&st->maps, collect, &ctx);
 	if (!err) {
 		res->conns = ctx.conns;
@@ -229,8 +235,10 @@ int gc_sweep(struct xvsd *st, struct gc_result *res)
 		err = expire(st, &ctx.list[LIST_NODEST], &res->nodest);
 	if (!err)
 		err = expire(st, &ctx.list[LIST_POOL], &res->pool);
+	if (!err)
+		err = expire(st, &ctx.list[LIST_OPS], &res->ops);
 	if (!err) {
-		st->gc_expired += res->expired + res->nodest + res->pool;
+		st->gc_expired += res->expired + res->nodest + res->pool + res->ops;
 		err = pool_pressure(st, ctx.unanswered);
 	}
 	for (i = 0; i < LIST_MAX; i++)

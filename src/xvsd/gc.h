@@ -22,6 +22,7 @@ struct gc_result {
 	__u32 unanswered;	/* connections that never saw a reply */
 	__u32 nodest;		/* of removed servers, expired (expire_nodest_conn) */
 	__u32 pool;		/* unanswered ones expired under pool pressure */
+	__u32 ops;		/* of -o services, answered or idle XVS_POOL_TIMEOUT s */
 };
 
 int gc_sweep(struct xvsd *st, struct gc_result *res);

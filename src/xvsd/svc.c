@@ -69,9 +69,6 @@ static int check_cfg(const struct xvs_ctl_svc *req, struct xvs_svc *cfg)
 		return -EINVAL;
 	if (req->flags & ~SVC_KNOWN_FLAGS)
 		return -EINVAL;
-	/* One-packet scheduling needs datapath support that is not there yet. */
-	if (req->flags & XVS_SVC_F_ONEPACKET)
-		return -EOPNOTSUPP;
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->flags = req->flags & ~XVS_SVC_F_HASHED;
 	cfg->timeout = req->timeout;

@@ -189,11 +189,6 @@ static void m_pe(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_t
 	(void)d, (void)t;
 	strcpy(s->pe, "sip");
 }
-static void m_ops(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_timeout *t)
-{
-	(void)d, (void)t;
-	s->flags = XVS_SVC_F_ONEPACKET;
-}
 static void m_flag(struct xvs_ctl_svc *s, struct xvs_ctl_dest *d, struct xvs_ctl_timeout *t)
 {
 	(void)d, (void)t;
@@ -272,7 +267,6 @@ static const struct bad_row bad_rows[] = {
 	{ "empty scheduler", EDIT_SVC, -ENOENT, m_nosched },
 	{ "unterminated scheduler", EDIT_SVC, -EINVAL, m_unterminated },
 	{ "persistence engine", EDIT_SVC, -ENOENT, m_pe },
-	{ "one-packet scheduling", EDIT_SVC, -EOPNOTSUPP, m_ops },
 	{ "unknown service flag", EDIT_SVC, -EINVAL, m_flag },
 	{ "edit missing service", EDIT_SVC, -ESRCH, m_other_svc },
 	{ "delete missing service", DEL_SVC, -ESRCH, m_other_svc },
