@@ -17,6 +17,7 @@
 #include "ka_apply.h"
 #include "ka_int.h"
 #include "log.h"
+#include "loop.h"
 #include "svc.h"
 
 static const struct check_cb ka_cb = {
@@ -326,6 +327,13 @@ static void apply(struct ka *k, const struct ka_saved *saved)
 	}
 	ka_save(k);
 	start_checkers(k, saved);
+	ka_suspend_update(k);
+}
+
+static void on_suspend_tick(struct loop *l, int fd, uint32_t events, void *data)
+{
+	(void)l, (void)fd, (void)events;
+	ka_suspend_update(data);
 }
 
 int ka_start(struct ka *k, struct xvsd *st, struct loop *l)
@@ -346,6 +354,8 @@ int ka_start(struct ka *k, struct xvsd *st, struct loop *l)
 	if (!err)
 		apply(k, &saved);
 	ka_saved_free(&saved);
+	if (!err)
+		err = loop_add_timer(l, KA_SUSPEND_TICK_MS, on_suspend_tick, k);
 	return err;
 }
 

@@ -37,6 +37,7 @@ struct ka_vsrt {
 	struct xvs_svc_key keys[KA_MAX_KEYS];
 	bool quorum_up;
 	bool sorry_active;		/* the sorry server replaces the pool */
+	bool suspended;			/* ha_suspend: its VIP is not held here */
 	bool refused;			/* a service of another origin is in the way */
 	int nrs;
 	struct ka_rsrt *rs;
@@ -75,6 +76,10 @@ __u64 ka_vs_live_weight(const struct ka_vsrt *vs);
 void ka_sync_vs(struct ka_vsrt *vs);
 /* Remove the keepalived services that are not among keys. */
 void ka_sync_remove_others(struct ka *k);
+
+/* ka_suspend.c: ha_suspend, checked every KA_SUSPEND_TICK_MS and after each apply. */
+#define KA_SUSPEND_TICK_MS	1000
+void ka_suspend_update(struct ka *k);
 
 /* ka_save.c */
 void ka_save(struct ka *k);

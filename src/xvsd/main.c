@@ -18,6 +18,7 @@
 #include "health.h"
 #include "hostcheck.h"
 #include "ka_apply.h"
+#include "ka_test.h"
 #include "loader.h"
 #include "neigh.h"
 #include "log.h"
@@ -34,6 +35,7 @@ struct cli {
 	bool foreground;
 	bool cleanup;
 	bool check;
+	bool config_test;
 	bool debug;
 };
 
@@ -64,6 +66,7 @@ static const struct option long_opts[] = {
 	{ "vrrp-fifo", required_argument, NULL, OPT_VRRP_FIFO },
 	{ "vrrp-instance", required_argument, NULL, OPT_VRRP_INSTANCE },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "config-test", no_argument, NULL, 't' },
 	{ "conn-reuse-mode", required_argument, NULL, OPT_CONNOPT + CONNOPT_CONN_REUSE_MODE },
 	{ "expire-nodest-conn", required_argument, NULL,
 	  OPT_CONNOPT + CONNOPT_EXPIRE_NODEST_CONN },
@@ -104,6 +107,8 @@ static void usage(FILE *f)
 		"      --vrrp-instance NAME=ADDR[,ADDR...]  the VIPs of a VRRP instance (repeatable)\n"
 		"      --check                 exit 0 if the xvsd on the socket answers within 1 s\n"
 		"                              (a keepalived vrrp_script)\n"
+		"  -t, --config-test           check the settings and keepalived.conf, print what\n"
+		"                              is wrong, exit 0 (fine) or 5 (as keepalived -t)\n"
 		"      --conn-reuse-mode 0..3  IPVS's connection sysctls of the same names\n"
 		"      --expire-nodest-conn 0|1    (defaults 1, 0, 0, 0, 0; a restarted xvsd\n"
 		"      --expire-quiescent-template 0|1   keeps the running values unless\n"
@@ -138,7 +143,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	memset(cli, 0, sizeof(*cli));
 	conf_defaults(&cli->conf);
 	cli->conf_file = XVSD_CONF_FILE;
-	while ((opt = getopt_long(argc, argv, "i:c:f:nlDhv", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:c:f:nltDhv", long_opts, NULL)) != -1) {
 		ret = 0;
 		switch (opt) {
 		case 'i':
@@ -183,6 +188,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_CHECK:
 			cli->check = true;
+			break;
+		case 't':
+			cli->config_test = true;
 			break;
 		case OPT_CONNOPT ... OPT_CONNOPT + CONNOPT_MAX - 1:
 			ret = connopt_parse(&cli->conf.connopt, connopt_key(opt - OPT_CONNOPT),
@@ -401,7 +409,9 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : 1;
 	if (settings(&cli, &conf))
-		return 1;
+		return cli.config_test ? KA_TEST_EXIT_CONFIG : 1;
+	if (cli.config_test)
+		return ka_config_test(&conf);
 	log_init("xvsd", conf.log_syslog, cli.debug ? LOG_DEBUG : LOG_INFO);
 	libbpf_set_print(libbpf_print);
 	if (hostcheck_root())

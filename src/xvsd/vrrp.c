@@ -156,6 +156,16 @@ static bool inst_has(const struct vrrp_inst_conf *in, __u32 vip)
 	return false;
 }
 
+bool vrrp_owned(const struct vrrp *v, __u32 vip)
+{
+	int i;
+
+	for (i = 0; v && i < v->conf.ninst; i++)
+		if (inst_has(&v->conf.inst[i], vip))
+			return true;
+	return false;
+}
+
 bool vrrp_standby(const struct vrrp *v, __u32 vip)
 {
 	bool owned = false;

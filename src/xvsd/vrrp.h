@@ -53,6 +53,9 @@ void vrrp_free(struct vrrp *v);
  */
 int vrrp_serve(struct vrrp *v, struct loop *l, struct xvsd *st);
 
+/* Does some followed VRRP instance hold this VIP (network order)? v may be NULL. */
+bool vrrp_owned(const struct vrrp *v, __u32 vip);
+
 /* Should a service of this VIP (network order) be STANDBY now? v may be NULL. */
 bool vrrp_standby(const struct vrrp *v, __u32 vip);
 

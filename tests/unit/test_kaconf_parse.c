@@ -196,6 +196,9 @@ static const struct warn_row warn_rows[] = {
 	{ "virtual_server 10.1.1.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n"
 	  "  SMTP_CHECK { }\n }\n}\n",
 	  "(/etc/keepalived/k.conf: Line 4) SMTP_CHECK is not supported by xvs" },
+	/* keepalived drops it, sorry server or not */
+	{ "virtual_server 10.1.1.1 80 {\n protocol TCP\n sorry_server 10.0.0.9 80\n}\n",
+	  "Virtual server [10.1.1.1]:tcp:80 has no real servers - ignoring" },
 	{ "global_defs {\n  frobnicate\n  vrrp_garp_interval 1\n}\n",
 	  "(/etc/keepalived/k.conf: Line 2) Unknown keyword 'frobnicate'" },
 };
@@ -251,12 +254,13 @@ static void test_include(void **state)
 	assert_int_equal(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/conf.d/b.conf", dir);
 	f = fopen(path, "w");
-	fputs("virtual_server 10.1.1.2 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n}\n", f);
+	fputs("virtual_server 10.1.1.2 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n"
+	      " real_server 10.0.0.2 80 { }\n}\n", f);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/conf.d/a.conf", dir);
 	f = fopen(path, "w");
 	fputs("virtual_server 10.1.1.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n"
-	      " bogus\n}\n", f);
+	      " bogus\n real_server 10.0.0.2 80 { }\n}\n", f);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/keepalived.conf", dir);
 	f = fopen(path, "w");

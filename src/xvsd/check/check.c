@@ -75,6 +75,23 @@ static void stop_probe(struct check *c)
 	c->running = false;
 }
 
+bool check_suspend(struct check *c, bool on)
+{
+	__u64 loop = c->cfg->tm.delay_loop_ms;
+
+	if (c->suspended == on)
+		return false;
+	c->suspended = on;
+	if (on) {
+		stop_probe(c);
+		ctimer_cancel(c->e, &c->next);
+	} else {
+		/* keepalived's suspended checkers still tick every delay_loop */
+		ctimer_arm(c->e, &c->next, loop ? (__u64)random() % (loop + 1) : 0);
+	}
+	return true;
+}
+
 void check_free(struct check *c)
 {
 	if (!c)
@@ -174,7 +191,9 @@ void check_done(struct check *c, bool ok)
 		delay = c->cfg->tm.delay_before_retry_ms;
 		c->retry_it++;
 	}
-	ctimer_arm(c->e, &c->next, delay);
+	/* a verdict callback may have suspended it (its VIP went away) */
+	if (!c->suspended)
+		ctimer_arm(c->e, &c->next, delay);
 }
 
 static void on_next(struct ctimer *t)

@@ -47,6 +47,12 @@ struct check *check_new(struct check_engine *e, const struct ka_check *cfg, __u8
  * was carried over (it was probed recently).
  */
 void check_start(struct check *c, const struct check_state *st);
+/*
+ * ha_suspend: stop probing (a probe in progress is dropped, the state
+ * stays as it is), or start again within a delay_loop. Returns true if
+ * that changed anything.
+ */
+bool check_suspend(struct check *c, bool on);
 void check_free(struct check *c);
 
 void check_get_state(const struct check *c, struct check_state *st);

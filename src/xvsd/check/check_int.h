@@ -40,6 +40,7 @@ struct check {
 	__u8 proto;
 	char name[KA_FMT_LEN];
 	bool is_up, has_run, running;
+	bool suspended;			/* ha_suspend: no probes while set */
 	__u32 retry_it;
 	struct ctimer next;		/* next probe */
 	struct ctimer deadline;		/* connect_timeout of the probe in progress */

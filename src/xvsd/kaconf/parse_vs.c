@@ -504,6 +504,14 @@ int ka_parse_vs(struct ka_parser *p, struct ka_stmt *s, void *obj)
 		vs->kind = KA_VS_BAD;
 	}
 	ret = ka_block(p, vs_kw, vs);
+	if (!ret && vs->kind != KA_VS_BAD && !vs->nrs) {
+		char name[KA_FMT_LEN];
+
+		/* keepalived drops it, sorry_server or not */
+		ka_warn(p, NULL, "Virtual server %s has no real servers - ignoring",
+			kaconf_fmt_vs(name, vs));
+		vs->kind = KA_VS_BAD;
+	}
 	if (ret || vs->kind == KA_VS_BAD) {
 		ka_free_vs(vs);
 		return ret;
