@@ -7,7 +7,9 @@
 # ipvsadm's FWM listings and save format; other ports are not touched;
 # persistence puts one client on one server for every port of the mark,
 # with an `IP` template on 0.0.0.1:0 as IPVS shows it; the rules survive an
-# xvsd restart, --restore reads iptables-save output, misuse changes nothing.
+# xvsd restart, --restore reads iptables-save output, misuse changes nothing;
+# the director's own connections are not balanced (documented limit);
+# keepalived's virtual_server fwmark works the same.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -153,6 +155,18 @@ test_expect_success 'misuse: clear errors, exit 2 (usage) or 1 (refused), rules 
 	expect_error 1 "xvsadm mark: no such rule" \
 		on "$NS_DIR" xvsadm mark -D -p tcp -j MARK --set-mark 7 &&
 	on "$NS_DIR" xvsadm mark -S >after &&
+	test_cmp before after
+'
+
+# IPVS balances the director's own connections (LOCAL_OUT); xvs sees only
+# received packets, so they reach the director's own stack, where nothing
+# listens on the VIP: refused, and nothing counted (docs/local-clients.md).
+test_expect_success 'the director'"'"'s own connection to a marked VIP port is not balanced' '
+	ipvsadm -L -n --stats --exact >before &&
+	on "$NS_DIR" curl -s -m 5 "http://$VIP:8080/" ; rc=$? &&
+	echo "curl exit $rc" &&
+	test $rc = 7 &&
+	ipvsadm -L -n --stats --exact >after &&
 	test_cmp before after
 '
 
