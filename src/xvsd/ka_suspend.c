@@ -6,7 +6,8 @@
  * on a local interface; when xvsd follows keepalived's VRRP states (the
  * FIFO, vrrp.h) and an instance holds the address, that instance being
  * MASTER here decides, which is the same moment without waiting for the
- * address. Log lines are keepalived's.
+ * address. An fwmark virtual server has no address: never suspended.
+ * Log lines are keepalived's.
  */
 #include <errno.h>
 #include <ifaddrs.h>
@@ -35,6 +36,9 @@ static bool vs_held(const struct ka_vsrt *vs, const struct vrrp *v, const struct
 	for (i = 0; i < vs->nkeys; i++) {
 		__u32 vip = vs->keys[i].addr;
 
+		/* an fwmark service (proto 0) has no address to hold: never suspended */
+		if (!vs->keys[i].proto)
+			return true;
 		if (v && vrrp_owned(v, vip) ? !vrrp_standby(v, vip) : addr_local(vip, ifa))
 			return true;
 	}
