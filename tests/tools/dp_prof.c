@@ -9,7 +9,10 @@
  * just rewrote): non-VIP traffic, client -> VIP of a known connection, the
  * server's reply, and new connections; the first two again over FLOWS known
  * connections visited in a scattered order (cache misses). Prints one
- * "path ns/pkt" line per case. docs/benchmarks.md says how to read it.
+ * line of ns/packet per round, and the connection table's memory per
+ * connection as the kernel accounts it (memlock of conn_v4, conn_out and
+ * conn_pool over conn_v4's size) and the verifier's figures for xvs_xdp
+ * and xvs_tc. docs/benchmarks.md says how to read it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,56 @@ static int prog_stats(int fd, __u64 *ns, __u64 *cnt)
 	*ns = info.run_time_ns;
 	*cnt = info.run_cnt;
 	return 0;
+}
+
+/* The kernel's own account of a map's memory (fdinfo "memlock", as bpftool). */
+static unsigned long long memlock(struct bpf_map *m)
+{
+	unsigned long long v = 0;
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", bpf_map__fd(m));
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* What the verifier saw of the fast-path programs. */
+static void print_verifier(struct prof *p)
+{
+	struct bpf_program *progs[] = { p->env.skel->progs.xvs_xdp,
+					p->env.skel->progs.xvs_tc };
+	struct bpf_prog_info info;
+	__u32 len;
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(progs[i]), &info, &len))
+			continue;
+		printf("%s: verified_insns %u xlated %u B jited %u B\n",
+		       bpf_program__name(progs[i]), info.verified_insns,
+		       info.xlated_prog_len, info.jited_prog_len);
+	}
+}
+
+static void print_memory(struct prof *p)
+{
+	struct xvs *s = p->env.skel;
+	double n = bpf_map__max_entries(s->maps.conn_v4);
+
+	printf("bytes/conn at %.0f connections: conn_v4 %.1f + conn_out %.1f + "
+	       "conn_pool %.1f = %.1f\n", n, memlock(s->maps.conn_v4) / n,
+	       memlock(s->maps.conn_out) / n, memlock(s->maps.conn_pool) / n,
+	       (memlock(s->maps.conn_v4) + memlock(s->maps.conn_out) +
+		memlock(s->maps.conn_pool)) / n);
 }
 
 /* One UDP frame client @n -> @dst:@dport (or the reply, @reply). */
@@ -199,6 +252,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < rounds; i++)
 		if (round_once(&p, i))
 			goto out;
+	print_memory(&p);
+	print_verifier(&p);
 	rc = 0;
 out:
 	stats_on(0);
