@@ -71,15 +71,25 @@ static __always_inline int conn_rs_maybe(__u32 addr)
 /*
  * Add @cn's reply entry to conn_out, after marking its server's address in
  * rs_filter (only the first connection to a server writes the shared word).
+ * Returns 0 or the map update's error. Global: verified once, not once per
+ * caller.
  */
-static __always_inline long conn_out_add(const struct xvs_conn *cn, __u8 proto)
+__noinline int conn_out_add(const struct xvs_conn *cn, __u8 proto)
 {
-	struct xvs_conn_out o = { .vaddr = cn->vaddr, .vport = cn->vport };
-	__u32 bit = conn_rs_bit(cn->daddr), w = bit / 64;
-	__u64 *word = bpf_map_lookup_elem(&rs_filter, &w);
-	__u64 mask = 1ULL << (bit % 64);
+	struct xvs_conn_out o;
 	struct xvs_conn_key out;
+	__u32 bit, w;
+	__u64 *word, mask;
 
+	if (!cn)
+		return -22;	/* EINVAL */
+	o.vaddr = cn->vaddr;
+	o.vport = cn->vport;
+	o.pad = 0;
+	bit = conn_rs_bit(cn->daddr);
+	w = bit / 64;
+	word = bpf_map_lookup_elem(&rs_filter, &w);
+	mask = 1ULL << (bit % 64);
 	if (word && !(*word & mask))
 		__sync_fetch_and_or(word, mask);
 	conn_key_out(&out, cn, proto);
