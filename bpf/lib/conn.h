@@ -120,7 +120,8 @@ static __always_inline void conn_key_tpl(struct xvs_conn_key *k,
 	k->saddr = cn->tpl_addr;
 	k->daddr = cn->vaddr;
 	k->sport = 0;
-	k->dport = cn->vport;
+	/* A port-0 service's template has port 0 (persist.h); masked, not branched. */
+	k->dport = cn->vport & (__u16)(((cn->flags / XVS_CONN_F_PORT0) & 1) - 1);
 	k->proto = proto;
 	k->dir = XVS_DIR_IN;
 	k->pad = 0;

@@ -29,6 +29,7 @@
 #include "frag.h"
 #include "fwmark.h"
 #include "noconn.h"
+#include "port0.h"
 #include "sched_ops.h"
 #include "stats.h"
 
@@ -188,6 +189,8 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 	/* -o: the entry only carries the answer back (sched_ops.h). */
 	if (created && ops_packet(svc, p->proto))
 		cn->flags |= XVS_CONN_F_OPS;
+	/* Its template's key has port 0 (persist.h); no branch, as there. */
+	cn->flags |= ((svc->flags / XVS_SVC_F_PORT0) & 1) * XVS_CONN_F_PORT0;
 	if (tpl && created)
 		__sync_fetch_and_add(&tpl->n_control, 1);
 	conn_packet(cn, p->proto, XVS_DIR_IN, p->tcp_flags, l->g, l->now);
@@ -272,6 +275,8 @@ static __always_inline int lb_request(const struct xvs_ctx *c,
 			svc = fwmark_svc(c, p, l->g);
 			if (!svc)
 				svc = bpf_map_lookup_elem(&svc_map, &sk);
+			if (!svc)
+				svc = port0_svc(&sk);
 			if (!svc)
 				return ctx_pass(c);
 			return lb_new(c, l, k, svc);
@@ -423,6 +428,8 @@ static __always_inline int lb_process(const struct xvs_ctx *c)
 	svc = fwmark_svc(c, &l.p, l.g);
 	if (!svc)
 		svc = bpf_map_lookup_elem(&svc_map, &sk);
+	if (!svc)
+		svc = port0_svc(&sk);
 	if (!svc) {
 		v = noconn_reply(c, l.g, l.now);
 		if (v >= 0)

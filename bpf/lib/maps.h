@@ -135,6 +135,14 @@ struct {
 	__type(value, __u32);
 } svc_fwmark SEC(".maps");
 
+/* How many port-0 services exist: no second lookup for a VIP without one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} svc_port0 SEC(".maps");
+
 /* lblc / lblcr locality caches: (service, destination address) -> server(s). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -18,10 +18,15 @@ static __always_inline void persist_key(struct xvs_conn_key *tk,
 					const struct xvs_conn_key *k,
 					const struct xvs_svc *svc)
 {
+	/* IPVS: a port-0 service's template has port 0: one server for all
+	 * ports. A mask, not a branch: a branch here doubles the verifier's
+	 * walk of everything after it. */
+	__u32 keep = ((svc->flags / XVS_SVC_F_PORT0) & 1) - 1;
+
 	tk->saddr = k->saddr & svc->netmask;
 	tk->daddr = k->daddr;
 	tk->sport = 0;
-	tk->dport = k->dport;
+	tk->dport = k->dport & keep;
 	tk->proto = k->proto;
 	tk->dir = XVS_DIR_IN;
 	tk->pad = 0;

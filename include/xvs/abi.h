@@ -52,6 +52,12 @@
 #define XVS_SVC_F_STANDBY	0x10000
 /* FWMARK: a firewall-mark service (docs/fwmark.md), keyed in svc_map as below. */
 #define XVS_SVC_F_FWMARK	0x20000
+/*
+ * PORT0: a port-0 service (-t VIP:0 -p), IPVS's catch-all for every port of
+ * the VIP without a service of its own; its templates are keyed with port 0,
+ * so a client sticks to one server across ports. svc_port0 counts them.
+ */
+#define XVS_SVC_F_PORT0		0x40000
 
 /* IPVS forwarding methods (the kernel's IP_VS_CONN_F_FWD_MASK values). */
 enum xvs_fwd {
@@ -288,6 +294,7 @@ struct xvs_conn_key {
 #define XVS_CONN_F_CONTROLLED	0x0004	/* made through a persistence template */
 #define XVS_CONN_F_FWMARK	0x0008	/* CONTROLLED by an fwmark service's template */
 #define XVS_CONN_F_OPS		0x0010	/* of a one-packet (-o) service: lives to carry the answer */
+#define XVS_CONN_F_PORT0	0x0020	/* of a port-0 service: its template's key has port 0 */
 
 /*
  * conn_v4 value, keyed by the connection's XVS_DIR_IN key: the whole address

@@ -69,6 +69,19 @@ static size_t collect(const struct xvsd *st, struct want *w)
 	return merge(w, n);
 }
 
+/* svc_port0: how many port-0 services there are (bpf/lib/port0.h). */
+static int port0_sync(struct xvsd *st)
+{
+	__u32 zero = 0, n = 0, i;
+
+	for (i = 1; i < XVS_MAX_SVC; i++)
+		if (st->svcs[i] && (st->svcs[i]->cfg.flags & XVS_SVC_F_PORT0))
+			n++;
+	if (bpf_map_update_elem(st->maps.svc_port0, &zero, &n, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int addrset_sync(struct xvsd *st)
 {
 	struct want *w = calloc(XVS_MAX_SVC + XVS_MAX_DEST, sizeof(*w));
@@ -104,5 +117,5 @@ int addrset_sync(struct xvsd *st)
 	}
 out:
 	free(w);
-	return err;
+	return err ? err : port0_sync(st);
 }

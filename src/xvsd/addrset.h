@@ -3,7 +3,7 @@
  * addr_set, the datapath's view of which addresses are VIPs and which
  * address:port pairs are NAT real servers (bpf/lib/addrset.h), kept equal
  * to xvsd's services: rebuilt after every configuration change and on each
- * sweep.
+ * sweep. svc_port0's count of port-0 services rides along.
  */
 #ifndef XVSD_ADDRSET_H
 #define XVSD_ADDRSET_H

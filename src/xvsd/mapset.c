@@ -27,6 +27,7 @@ int mapset_from_skel(struct xvsd_maps *m, struct xvs *skel)
 	m->drop_stats = bpf_map__fd(skel->maps.drop_stats);
 	m->addr_set = bpf_map__fd(skel->maps.addr_set);
 	m->lblc_v4 = bpf_map__fd(skel->maps.lblc_v4);
+	m->svc_port0 = bpf_map__fd(skel->maps.svc_port0);
 	m->mark_rules = bpf_map__fd(skel->maps.mark_rules);
 	m->svc_fwmark = bpf_map__fd(skel->maps.svc_fwmark);
 	m->gc_prog = bpf_program__fd(skel->progs.xvs_gc);
@@ -38,7 +39,7 @@ int mapset_from_skel(struct xvsd_maps *m, struct xvs *skel)
 	if (m->svc_map < 0 || m->svc_dests < 0 || m->dest_info < 0 || m->dest_cnt < 0 ||
 	    m->conn_v4 < 0 || m->globals < 0 || m->svc_stats < 0 || m->dest_stats < 0 ||
 	    m->glob_stats < 0 || m->drop_stats < 0 || m->addr_set < 0 || m->lblc_v4 < 0 ||
-	    m->gc_prog < 0)
+	    m->svc_port0 < 0 || m->gc_prog < 0)
 		return -EBADF;
 	if (m->sync_in_prog < 0 || m->sync_ring < 0 || m->mark_rules < 0 || m->svc_fwmark < 0)
 		return -EBADF;

@@ -25,6 +25,7 @@ struct xvsd_maps {
 	int drop_stats;
 	int addr_set;		/* VIPs and NAT servers (addrset.c) */
 	int lblc_v4;		/* lblc / lblcr locality caches (sched_lblc.c) */
+	int svc_port0;		/* how many port-0 services (addrset.c) */
 	int mark_rules;		/* xvs's mark rules, two banks (markrule.c) */
 	int svc_fwmark;		/* fwmark services' marks by id (svc.c) */
 	int gc_prog;		/* xvs_gc program */

@@ -133,6 +133,8 @@ int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
 	cfg.origin = origin;
 	if (svc_key_is_fwmark(&key))
 		cfg.flags |= XVS_SVC_F_FWMARK;
+	else if (!key.port)
+		cfg.flags |= XVS_SVC_F_PORT0;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -185,7 +187,7 @@ int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req)
 	if (err)
 		return err;
 	cfg.id = s->id;
-	cfg.flags |= s->cfg.flags & (XVS_SVC_F_STANDBY | XVS_SVC_F_FWMARK);
+	cfg.flags |= s->cfg.flags & (XVS_SVC_F_STANDBY | XVS_SVC_F_FWMARK | XVS_SVC_F_PORT0);
 	cfg.origin = s->cfg.origin;	/* an edit does not change who owns it */
 
 	/* Another scheduler starts from its initial state; the same keeps its own. */
