@@ -5,6 +5,7 @@
  *   xvs_tc   tc ingress: what XDP passed on, or everything in tc mode
  *   xvs_gc   connection expiry, run by xvsd with BPF_PROG_TEST_RUN
  *   xvs_sync_in  synced connections into a backup, run the same way
+ *   xvs_connect4, xvs_getpeername4  director-local clients (cgroup)
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -12,6 +13,7 @@
 
 #include "lib/lb.h"
 #include "lib/sync_in.h"
+#include "lib/sock_lb.h"
 
 /* Bytes tc wants in the linear area: Ethernet + IP with options + L4. */
 #define TC_PULL_LEN	128
@@ -124,6 +126,23 @@ int xvs_sync_in(struct xdp_md *ctx)
 	req->created = created;
 	req->updated = updated;
 	return XDP_PASS;
+}
+
+/* A director-local connect() to a VIP: to a scheduled server (sock_lb.h). */
+SEC("cgroup/connect4")
+int xvs_connect4(struct bpf_sock_addr *ctx)
+{
+	if (sock_lb_ours(ctx))
+		sock_lb_connect4(ctx);
+	return 1;
+}
+
+SEC("cgroup/getpeername4")
+int xvs_getpeername4(struct bpf_sock_addr *ctx)
+{
+	if (sock_lb_ours(ctx))
+		sock_lb_getpeername4(ctx);
+	return 1;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -136,6 +136,16 @@ int conf_set_socket(struct xvsd_conf *c, const char *v, char *err, size_t errlen
 	return ret;
 }
 
+int conf_set_local_cgroup(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = set_path(c->local_cgroup, sizeof(c->local_cgroup), "local_cgroup", v, err,
+			   errlen);
+
+	if (!ret)
+		c->set |= CONF_LOCAL_CGROUP;
+	return ret;
+}
+
 int conf_set_pin_dir(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
 {
 	int ret = set_path(c->pin_dir, sizeof(c->pin_dir), "pin_dir", v, err, errlen);
@@ -221,6 +231,7 @@ static const struct conf_key conf_keys[] = {
 	{ "vrrp_notify_fifo", CONF_VRRP_FIFO, conf_set_vrrp_fifo },
 	{ "vrrp_instance", CONF_VRRP_INST, conf_add_vrrp_instance },
 	{ "keepalived_conf", CONF_KACONF, conf_set_keepalived_conf },
+	{ "local_cgroup", CONF_LOCAL_CGROUP, conf_set_local_cgroup },
 };
 
 /* Keys that may be given on several lines, adding up. */
@@ -383,6 +394,8 @@ void conf_merge(struct xvsd_conf *dst, const struct xvsd_conf *src)
 		strcpy(dst->vrrp.fifo, src->vrrp.fifo);
 	if (src->set & CONF_KACONF)
 		strcpy(dst->keepalived_conf, src->keepalived_conf);
+	if (src->set & CONF_LOCAL_CGROUP)
+		strcpy(dst->local_cgroup, src->local_cgroup);
 	if (src->set & CONF_VRRP_INST) {
 		dst->vrrp.ninst = src->vrrp.ninst;
 		memcpy(dst->vrrp.inst, src->vrrp.inst, sizeof(dst->vrrp.inst));

@@ -39,6 +39,7 @@ enum {
 	CONF_VRRP_FIFO = 1 << 7,
 	CONF_VRRP_INST = 1 << 8,
 	CONF_KACONF = 1 << 9,
+	CONF_LOCAL_CGROUP = 1 << 10,
 };
 
 struct xvsd_conf {
@@ -55,6 +56,7 @@ struct xvsd_conf {
 	struct vrrp_conf vrrp;			/* following keepalived (docs/ha.md) */
 	struct connopt connopt;			/* IPVS's connection sysctls */
 	char keepalived_conf[PATH_MAX];		/* "": none (docs/keepalived.md) */
+	char local_cgroup[PATH_MAX];		/* "": local clients not balanced (docs/local-clients.md) */
 };
 
 /* Defaults: no interface, xdp, XVS_CONN_DEFAULT, the default socket and pin dir. */
@@ -69,6 +71,7 @@ int conf_set_datapath(struct xvsd_conf *c, const char *v, char *err, size_t errl
 int conf_set_conn_max(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_socket(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_pin_dir(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_local_cgroup(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_log(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_metrics(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_keepalived_conf(struct xvsd_conf *c, const char *v, char *err, size_t errlen);

@@ -20,6 +20,7 @@
 #include "ka_apply.h"
 #include "ka_test.h"
 #include "loader.h"
+#include "local.h"
 #include "neigh.h"
 #include "log.h"
 #include "metrics.h"
@@ -49,6 +50,7 @@ enum {
 	OPT_VRRP_FIFO,
 	OPT_VRRP_INSTANCE,
 	OPT_CHECK,
+	OPT_LOCAL_CGROUP,
 	OPT_CONNOPT,	/* + enum connopt_id */
 };
 
@@ -66,6 +68,7 @@ static const struct option long_opts[] = {
 	{ "vrrp-fifo", required_argument, NULL, OPT_VRRP_FIFO },
 	{ "vrrp-instance", required_argument, NULL, OPT_VRRP_INSTANCE },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "local-cgroup", required_argument, NULL, OPT_LOCAL_CGROUP },
 	{ "config-test", no_argument, NULL, 't' },
 	{ "conn-reuse-mode", required_argument, NULL, OPT_CONNOPT + CONNOPT_CONN_REUSE_MODE },
 	{ "expire-nodest-conn", required_argument, NULL,
@@ -105,6 +108,8 @@ static void usage(FILE *f)
 		"      --vrrp-fifo PATH        follow keepalived's vrrp_notify_fifo: serve a VIP\n"
 		"                              only while its VRRP instance is MASTER\n"
 		"      --vrrp-instance NAME=ADDR[,ADDR...]  the VIPs of a VRRP instance (repeatable)\n"
+		"      --local-cgroup PATH     balance connections to VIPs made by processes on\n"
+		"                              this director in cgroup2 PATH (default off)\n"
 		"      --check                 exit 0 if the xvsd on the socket answers within 1 s\n"
 		"                              (a keepalived vrrp_script)\n"
 		"  -t, --config-test           check the settings and keepalived.conf, print what\n"
@@ -188,6 +193,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_CHECK:
 			cli->check = true;
+			break;
+		case OPT_LOCAL_CGROUP:
+			ret = conf_set_local_cgroup(&cli->conf, optarg, err, sizeof(err));
 			break;
 		case 't':
 			cli->config_test = true;
@@ -274,6 +282,7 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c, struct ka *k
 {
 	char pidfile[4096];
 	struct xvsd_maps maps;
+	struct local lc = { 0 };
 	struct loader ld;
 	struct xvsd *st;
 	int err, lfd, mfd = -1;
@@ -289,6 +298,8 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c, struct ka *k
 	if (err)
 		goto out_free;
 	err = loader_attach(&ld, c);
+	if (!err && c->local_cgroup[0])
+		err = local_start(&lc, ld.skel, c->local_cgroup);
 	if (err)
 		goto out_close;
 	err = mapset_from_skel(&maps, ld.skel);
@@ -358,6 +369,7 @@ out_state:
 	vrrp_free(st->vrrp);
 	state_free(st);
 out_close:
+	local_stop(&lc);
 	loader_close(&ld);
 out_free:
 	free(st);

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Director-local clients (docs/local-clients.md): xvsd attaches the cgroup
+ * programs (bpf/lib/sock_lb.h) to the cgroup it was given and tells them
+ * which network namespace is the director's. The links are xvsd's own: the
+ * programs detach when xvsd exits.
+ */
+#ifndef XVSD_LOCAL_H
+#define XVSD_LOCAL_H
+
+struct xvs;
+struct bpf_link;
+
+struct local {
+	struct bpf_link *connect4;
+	struct bpf_link *getpeername4;
+};
+
+/* Balance connect() to VIPs of processes in @cgroup (a cgroup2 directory). */
+int local_start(struct local *lc, struct xvs *skel, const char *cgroup);
+
+/* Detach; nothing to do when never started. */
+void local_stop(struct local *lc);
+
+#endif /* XVSD_LOCAL_H */
