@@ -38,14 +38,50 @@ static __always_inline void persist_key(struct xvs_conn_key *tk,
 	}
 }
 
+/* Port of an invalidated template, as IPVS shows it (htons(0xffff)). */
+#define PERSIST_INVALID_PORT	0xffff
+
+/*
+ * IPVS's ip_vs_check_template() on an invalid template: it is re-keyed
+ * with vport and dport 65535 (cport is 0 already), so it never matches
+ * again and lingers, still counted in its server's persistent connections,
+ * until its own timer ends and xvs_gc expires it; -L -c shows it so. Its
+ * connections no longer find it (IPVS keeps a pointer, xvs derives the
+ * key), so it keeps no n_control. @tk is the template's key, left as it
+ * was; where a moved one sits already, the template just goes.
+ */
+static __always_inline void persist_invalidate(struct xvs_conn_key *tk,
+					       struct xvs_conn *tpl)
+{
+	__u16 port = tk->dport;
+	struct xvs_conn *n = NULL;
+	int moved;
+
+	tk->dport = PERSIST_INVALID_PORT;
+	moved = port != PERSIST_INVALID_PORT &&
+		!bpf_map_update_elem(&conn_v4, tk, tpl, BPF_NOEXIST);
+	if (moved)
+		n = bpf_map_lookup_elem(&conn_v4, tk);
+	tk->dport = port;
+	if (!moved) {
+		conn_expire(tk, tpl);
+		return;
+	}
+	if (n) {
+		n->vport = PERSIST_INVALID_PORT;
+		n->dport = PERSIST_INVALID_PORT;
+		n->n_control = 0;
+	}
+	bpf_map_delete_elem(&conn_v4, tk);
+}
+
 /*
  * The server of a live, valid template for @tk, or 0. A template whose
  * server was removed, or is quiescent (weight 0) with
- * expire_quiescent_template on, is expired here and a fresh one will be
- * made: IPVS re-keys such a template so it never matches again, with the
- * same effect (ip_vs_check_template()).
+ * expire_quiescent_template on, is invalidated (persist_invalidate()) and
+ * a fresh one will be made; one past its timeout is expired.
  */
-static __always_inline __u32 persist_lookup(const struct xvs_conn_key *tk,
+static __always_inline __u32 persist_lookup(struct xvs_conn_key *tk,
 					    const struct xvs_globals *g,
 					    __u64 now)
 {
@@ -58,10 +94,13 @@ static __always_inline __u32 persist_lookup(const struct xvs_conn_key *tk,
 		return 0;
 	id = tpl->dest_id;
 	d = bpf_map_lookup_elem(&dest_info, &id);
-	if (!d || !(d->flags & XVS_DEST_F_AVAILABLE) ||
-	    (g && g->expire_quiescent_template && d->weight <= 0) ||
-	    conn_expirable(tpl, now)) {
+	if (conn_expirable(tpl, now)) {
 		conn_expire(tk, tpl);
+		return 0;
+	}
+	if (!d || !(d->flags & XVS_DEST_F_AVAILABLE) ||
+	    (g && g->expire_quiescent_template && d->weight <= 0)) {
+		persist_invalidate(tk, tpl);
 		return 0;
 	}
 	return id;

@@ -765,13 +765,25 @@ static int t_persistence(void)
 	CHECK(syn_dest(43003, 85) == 10);
 	CHECK(!tpl_of("192.168.1.0", 85, &t) && t.n_control == 1);
 
-	/* Server removed: the template is dropped and the net rescheduled. */
+	/*
+	 * Server removed: the net is rescheduled; the old template is re-keyed
+	 * with ports 65535 and lingers, still counted, until its timer ends
+	 * (ip_vs_check_template()).
+	 */
 	bpf_map_lookup_elem(dp_fd(env.skel->maps.dest_info), &id, &d);
 	d.flags = 0;
 	bpf_map_update_elem(dp_fd(env.skel->maps.dest_info), &id, &d, BPF_ANY);
 	CHECK(syn_dest(43004, 85) == 11);
 	CHECK(!tpl_of("192.168.1.0", 85, &t) && t.dest_id == 11);
-	CHECK(dp_cnt(&env, 10).persist == 0 && dp_cnt(&env, 11).persist == 1);
+	CHECK(!tpl_of("192.168.1.0", 65535, &t) && t.dest_id == 10);
+	CHECK(t.vport == 0xffff && t.dport == 0xffff && t.cport == 0 && t.n_control == 0);
+	CHECK(dp_cnt(&env, 10).persist == 1 && dp_cnt(&env, 11).persist == 1);
+	tk.dport = 0xffff;
+	t.last_seen = 1;
+	CHECK(!bpf_map_update_elem(dp_fd(env.skel->maps.conn_v4), &tk, &t, BPF_EXIST));
+	CHECK(gc_run(&tk, 1, 0) == 1);
+	CHECK(dp_cnt(&env, 10).persist == 0);
+	tk.dport = htons(85);
 	d.flags = XVS_DEST_F_AVAILABLE;
 	bpf_map_update_elem(dp_fd(env.skel->maps.dest_info), &id, &d, BPF_ANY);
 

@@ -4,8 +4,9 @@
 # Port-0 persistent services and one-packet scheduling through ipvsadm:
 # ipvsadm's refusals (exit 2, nothing changed), the listing lines, a
 # client that sticks to one server across the VIP's ports (IPVS keys a
-# port-0 service's templates with port 0, ipvs.md 2.4), and -o datagrams
-# answered from the VIP, their entries gone once answered.
+# port-0 service's templates with port 0, ipvs.md 2.4), an invalidated
+# template shown with ports 65535, and -o datagrams answered from the VIP,
+# their entries gone once answered.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -55,6 +56,20 @@ test_expect_success '-c: one template with port 0 on both sides, a connection pe
 	grep -E "^TCP [0-9:]+ +[A-Z]+ +192\.168\.1\.50:0 +192\.168\.1\.200:0 +10\.0\.0\.[23]:0$" conns >tpl &&
 	test $(wc -l <tpl) = 1 &&
 	grep -E "192\.168\.1\.200:8080 +10\.0\.0\.[23]:8080$" conns
+'
+
+# IPVS re-keys a template whose server is gone with ports 65535 so it never
+# matches again; it lingers until its timer ends (ip_vs_check_template).
+test_expect_success 'server removed: client rescheduled, the old template shows ports 65535' '
+	old=$(ipvsadm -L -n -c | grep -oE "192\.168\.1\.200:0 +10\.0\.0\.[23]:0" |
+		grep -oE "10\.0\.0\.[23]") &&
+	test -n "$old" &&
+	ipvsadm -d -t 192.168.1.200:0 -r "$old" &&
+	now=$(which_rs) && echo "now $now" &&
+	ipvsadm -L -n -c >conns && cat conns &&
+	grep -E "^TCP [0-9:]+ +[A-Z]+ +192\.168\.1\.50:0 +192\.168\.1\.200:65535 +$old:65535\$" conns &&
+	grep -E "192\.168\.1\.50:0 +192\.168\.1\.200:0 +10\.0\.0\.[23]:0\$" conns >tpl &&
+	test $(wc -l <tpl) = 1 && ! grep -q "$old:" tpl
 '
 
 no_udp_conns()
