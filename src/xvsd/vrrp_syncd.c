@@ -16,6 +16,7 @@ void vrrp_syncd_follow(struct vrrp_syncd *d, const struct vrrp_syncd_conf *c,
 		       struct sync *sync, enum vrrp_state s)
 {
 	__u32 want = s == VRRP_MASTER ? XVS_DAEMON_MASTER : XVS_DAEMON_BACKUP;
+	__u32 other = s == VRRP_MASTER ? XVS_DAEMON_BACKUP : XVS_DAEMON_MASTER;
 	struct xvs_ctl_daemon cfg = c->cfg;
 	int err;
 
@@ -27,12 +28,9 @@ void vrrp_syncd_follow(struct vrrp_syncd *d, const struct vrrp_syncd_conf *c,
 		d->want = want;
 		d->up = false;
 		d->err = 0;
-		err = sync_stop(sync, want == XVS_DAEMON_MASTER ? XVS_DAEMON_BACKUP :
-								  XVS_DAEMON_MASTER);
+		err = sync_stop(sync, other);
 		if (err && err != -ESRCH)
-			pr_warn("lvs_sync_daemon: stopping the %s daemon: %s",
-				kind(want == XVS_DAEMON_MASTER ? XVS_DAEMON_BACKUP :
-								 XVS_DAEMON_MASTER),
+			pr_warn("lvs_sync_daemon: stopping the %s daemon: %s", kind(other),
 				strerror(-err));
 		pr_info("lvs_sync_daemon: VRRP instance %s is %s: %s sync daemon on %s", c->inst,
 			vrrp_state_name(s), kind(want), c->cfg.mcast_ifn);
