@@ -27,6 +27,7 @@ BENCH_UDP_PORT=9		# UDP sink (discard)
 BENCH_LAT_PORT=11111		# sockperf
 BENCH_GEN=$XVS_BUILD/bench/xvsgen
 TOPO_XVSD_IFACES=eth0,eth1,eth2	# topo_xvsd_start: every director interface
+TOPO_XVSD_WAIT=300		# 4M connections take xvsd ~12 s to preallocate and load
 
 bench_topo_build()
 {

@@ -43,6 +43,7 @@ TOPO_NETNS_ETC=()
 TOPO_NETNS_ETC_MADE=
 TOPO_XVSD_PIN=
 TOPO_XVSD_IFACES=${TOPO_XVSD_IFACES:-eth0,eth1}	# the director's, for topo_xvsd_start
+TOPO_XVSD_WAIT=${TOPO_XVSD_WAIT:-100}	# tenths of a second topo_xvsd_start waits
 TOPO_TMP=
 TOPO_RUN=
 
@@ -274,7 +275,7 @@ topo_xvsd_start()
 	XVSD_PID=$!
 	TOPO_PIDS+=("$XVSD_PID")
 	local i
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < TOPO_XVSD_WAIT; i++)); do
 		topo_xvsd_up && return 0
 		kill -0 "$XVSD_PID" 2>/dev/null || break
 		sleep 0.1
