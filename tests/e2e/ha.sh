@@ -192,8 +192,7 @@ ha_xvsd_start()
 		>>"$TOPO_TMP/$d/xvsd.log" 2>&1 &
 	HA_XVSD_PID[$d]=$!
 	TOPO_PIDS+=("$!")
-	# Up to 30 s: loading the datapath (the verifier) is slow on a busy host.
-	for ((i = 0; i < 300; i++)); do
+	for ((i = 0; i < TOPO_XVSD_WAIT; i++)); do
 		ha_adm "$d" -L -n >/dev/null 2>&1 && return 0
 		kill -0 "${HA_XVSD_PID[$d]}" 2>/dev/null || break
 		sleep 0.1

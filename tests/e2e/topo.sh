@@ -43,7 +43,7 @@ TOPO_NETNS_ETC=()
 TOPO_NETNS_ETC_MADE=
 TOPO_XVSD_PIN=
 TOPO_XVSD_IFACES=${TOPO_XVSD_IFACES:-eth0,eth1}	# the director's, for topo_xvsd_start
-TOPO_XVSD_WAIT=${TOPO_XVSD_WAIT:-100}	# tenths of a second topo_xvsd_start waits
+TOPO_XVSD_WAIT=${TOPO_XVSD_WAIT:-300}	# tenths of a second topo_xvsd_start waits (a busy host's load: 12 s)
 TOPO_TMP=
 TOPO_RUN=
 
