@@ -79,7 +79,7 @@ static int put_service(struct xvsd *st, struct xvsd_svc *s, FILE *f)
 	memset(&out, 0, sizeof(out));
 	svc_id_from_key(&s->key, &out.id);
 	snprintf(out.sched, sizeof(out.sched), "%s", sched_name(s->cfg.sched));
-	out.flags = s->cfg.flags & ~(XVS_SVC_F_STANDBY | XVS_SVC_F_FWMARK);
+	out.flags = s->cfg.flags & ~(XVS_SVC_F_STANDBY | XVS_SVC_F_FWMARK | XVS_SVC_F_PORT0);
 	out.timeout = s->cfg.timeout;
 	out.netmask = s->cfg.netmask;
 	out.num_dests = n;
