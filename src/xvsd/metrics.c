@@ -153,14 +153,20 @@ static void addr_str(char *buf, size_t len, __u16 af, const __u32 *addr)
 		snprintf(buf, len, "?");
 }
 
-/* protocol, vip, port: the labels of a service (numeric, nothing to escape). */
+/*
+ * protocol, vip, port: the labels of a service (numeric, nothing to escape);
+ * an fwmark service (protocol IP, no VIP) adds fwmark, which tells it apart.
+ */
 static void svc_labels(char *buf, size_t len, const struct xvs_ctl_svc *svc)
 {
 	char vip[INET6_ADDRSTRLEN];
+	int n;
 
 	addr_str(vip, sizeof(vip), svc->id.af, svc->id.addr);
-	snprintf(buf, len, "protocol=\"%s\",vip=\"%s\",port=\"%u\"", proto_name(svc->id.proto),
-		 vip, ntohs(svc->id.port));
+	n = snprintf(buf, len, "protocol=\"%s\",vip=\"%s\",port=\"%u\"",
+		     proto_name(svc->id.proto), vip, ntohs(svc->id.port));
+	if (svc->id.fwmark && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ",fwmark=\"%u\"", svc->id.fwmark);
 }
 
 /* The services of a LIST reply, walked in place. */

@@ -13,6 +13,10 @@
 
 . "$(dirname "$0")/lib.sh"
 
+# Loading the datapath takes the verifier ~5 s, twice that on a busy machine;
+# this script starts xvsd more than once.
+TOPO_XVSD_WAIT=300
+
 # One page through VIP:$1; prints the server's name, fails without one.
 rs_on_port()
 {
@@ -104,12 +108,14 @@ test_expect_success '-p: one client stays on one server across ports; an IP temp
 	grep -x "FWM  1 rr persistent 60" list
 '
 
-test_expect_success 'mark rules and the service survive an xvsd restart' '
+test_expect_success 'mark rules and the service survive an xvsd restart; metrics label fwmark' '
 	on "$NS_DIR" xvsadm mark -S >before &&
 	topo_xvsd_stop TERM &&
-	topo_xvsd_start &&
+	topo_xvsd_start --metrics 127.0.0.1:9917 &&
 	on "$NS_DIR" xvsadm mark -S >after &&
 	test_cmp before after &&
+	on "$NS_DIR" curl -s -m 5 http://127.0.0.1:9917/metrics >metrics &&
+	grep -E "^xvs_service_connections_total\{protocol=\"IP\",vip=\"0\.0\.0\.0\",port=\"0\",fwmark=\"1\"\} " metrics &&
 	ipvsadm -E -f 1 -s rr &&
 	rs_on_port 8080
 '

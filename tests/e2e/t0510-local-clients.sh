@@ -9,6 +9,10 @@
 
 . "$(dirname "$0")/lib.sh"
 
+# Loading the datapath takes the verifier ~5 s, twice that on a busy machine;
+# this script starts xvsd more than once.
+TOPO_XVSD_WAIT=300
+
 # `ip netns exec` remounts /sys, hiding /sys/fs/cgroup from xvsd and the
 # clients: the cgroup2 hierarchy is mounted again under /run for the test.
 grep -qw cgroup2 /proc/filesystems || skip_all "no cgroup2 file system"
