@@ -198,18 +198,22 @@ static int adopt_dests(struct xvsd *st)
 	return 0;
 }
 
-/* Lists may name a server that is not AVAILABLE (or gone): unlink it. */
+/*
+ * Lists may name a server that is not AVAILABLE (or gone): unlink it. An mh
+ * list is rewritten anyway: an xvsd before 38cb024 hashed dest ids into it.
+ */
 static int adopt_lists(struct xvsd *st)
 {
 	__u32 sid;
 
 	for (sid = 1; sid < XVS_MAX_SVC; sid++) {
 		struct xvs_svc_dests sd;
-		bool dirty = false;
+		bool dirty;
 		int i, err;
 
 		if (!st->svcs[sid])
 			continue;
+		dirty = st->svcs[sid]->cfg.sched == XVS_SCHED_MH;
 		err = state_read_list(st, sid, &sd);
 		if (err)
 			return err;

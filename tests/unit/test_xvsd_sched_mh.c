@@ -6,7 +6,8 @@
  * ids they gave them. Expected entries come from a separate transcription
  * of ip_vs_mh.c (hsiphash with its fixed keys, M = 4093, list order newest
  * first). IPVS's population walks the list in order, so the add order
- * decides the few contested entries: that is kept, and checked. Needs root.
+ * decides the few contested entries: that is kept, and checked. A table
+ * adopted from the maps is rebuilt from the addresses. Needs root.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,6 +138,21 @@ static void test_mh_two_directors(void **state)
 	entries(&a, 80, tab_a);
 	for (i = 0; i < 8; i++)
 		assert_string_equal(tab_a[i], first8[i]);
+
+	/* An older xvsd's pinned table (ids hashed) is rebuilt on adoption. */
+	{
+		struct xvsd_maps m = a.st.maps;
+		struct xvs_svc_dests sd;
+		__u32 sid = 1;
+
+		assert_int_equal(state_read_list(&a.st, sid, &sd), 0);
+		memset(sd.mh_tab, 1, sizeof(sd.mh_tab));
+		assert_int_equal(bpf_map_update_elem(m.svc_dests, &sid, &sd, BPF_F_LOCK), 0);
+		state_free(&a.st);
+		assert_int_equal(state_adopt(&a.st, &m), 0);
+		entries(&a, 80, tab_b);
+		assert_int_equal(differing(tab_a, tab_b), 0);
+	}
 
 	/* B: another service's servers and a removed one took ids 1-4 first. */
 	director_up(&b);
