@@ -4,9 +4,10 @@
  * by its netfilter mark first, then by (proto, VIP, port). XDP and tc
  * ingress run before netfilter, so no iptables or nftables mark is set when
  * xvs sees the packet: xvs's own mark rules (mark_rules, written by xvsd)
- * give it one, the first matching rule winning. In tc, a mark an earlier tc
- * filter set (skb->mark) counts too. The rule match is pure, so the host
- * tests run it as the datapath does.
+ * give it one, the first matching rule winning. In tc, a mark the packet
+ * already carries (skb->mark: set by a tcx program, which runs before the
+ * classic tc filters, or kept from an outer packet) counts first. The rule
+ * match is pure, so the host tests run it as the datapath does.
  */
 #ifndef XVS_FWMARK_H
 #define XVS_FWMARK_H
@@ -119,7 +120,7 @@ static __always_inline void fwmark_svc_key(struct xvs_svc_key *k, __u32 mark)
 	k->pad = 0;
 }
 
-/* The mark of packet @p: an earlier tc filter's, else xvs's rules'; or 0. */
+/* The mark of packet @p: the skb's own (tc), else xvs's rules'; or 0. */
 static __always_inline __u32 fwmark_of(const struct xvs_ctx *c,
 				       const struct xvs_pkt *p,
 				       const struct xvs_globals *g)

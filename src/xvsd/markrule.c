@@ -10,8 +10,9 @@
 #include <netinet/in.h>
 #include <bpf/bpf.h>
 
-#include "log.h"
 #include "markrule.h"
+
+_Static_assert(XVS_CTL_MARK_PORTS == XVS_MARK_PORTS, "a rule's port ranges differ in size");
 
 static bool mask_ok(__u32 mask_be)
 {

@@ -5,7 +5,7 @@
  * to one fwmark service in one rr order; traffic no rule matches passes
  * untouched; the mark is looked up before (proto, VIP, port) as IPVS does,
  * and a mark without a service falls back to it; the first matching rule
- * names the mark; in tc a mark set by an earlier tc filter (skb->mark)
+ * names the mark; in tc a mark the skb already carries (skb->mark)
  * counts; persistence makes one template (IP, client, 0, mark, 0) for every
  * port, and expiring a connection finds it.
  *
@@ -233,7 +233,7 @@ static const struct dp_step steps[] = {
 	{ "the mark is looked up before (proto, VIP, port), as in IPVS", t_mark_before_port },
 	{ "a mark without a service falls back to (proto, VIP, port)", t_markless_falls_back },
 	{ "the first matching rule names the mark", t_first_match_wins },
-	{ "tc: a mark an earlier tc filter set selects the service", t_tc_skb_mark },
+	{ "tc: a mark the skb already carries selects the service", t_tc_skb_mark },
 	{ "-p: one template (IP, client, 0, mark, 0) for every port; expiry finds it",
 	  t_persistence_across_ports },
 };
