@@ -128,6 +128,9 @@ int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
 	if (vrrp_standby(st->vrrp, key.addr))
 		cfg.flags |= XVS_SVC_F_STANDBY;
 	cfg.id = alloc_svc_id(st);
+	/* Ids held only by removed servers nothing references: free them, as dest.c does. */
+	if (!cfg.id && state_trash_reclaim(st))
+		cfg.id = alloc_svc_id(st);
 	if (!cfg.id)
 		return -ENOMEM;
 	cfg.origin = origin;

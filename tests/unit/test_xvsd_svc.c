@@ -484,6 +484,32 @@ static void test_ids_reclaimed_from_trash(void **state)
 	assert_int_equal(dest_add(&f->st, &s.id, &d), 0);
 }
 
+/*
+ * Service ids too: after -C of every service, their servers sit in the
+ * trash and still name the ids; a new service must get one back.
+ */
+static void test_svc_ids_reclaimed_from_trash(void **state)
+{
+	struct fixture *f = *state;
+	struct xvs_ctl_svc s;
+	struct xvs_ctl_dest d = dest_req("10.0.0.2", 80, 1);
+	char vip[32];
+	__u32 v;
+
+	NEED_ROOT(f);
+	for (v = 1; v < XVS_MAX_SVC; v++) {
+		snprintf(vip, sizeof(vip), "192.168.%u.%u", 2 + v / 250, 1 + v % 250);
+		s = svc_req(IPPROTO_TCP, vip, 80, "rr");
+		assert_int_equal(svc_add(&f->st, &s), 0);
+		assert_int_equal(dest_add(&f->st, &s.id, &d), 0);
+	}
+	s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "rr");
+	assert_int_equal(svc_add(&f->st, &s), -ENOMEM);
+	assert_int_equal(svc_flush(&f->st), 0);
+	assert_int_equal(svc_add(&f->st, &s), 0);
+	assert_int_equal(dest_add(&f->st, &s.id, &d), 0);
+}
+
 static void put_stats(struct fixture *f, int fd, __u32 id, __u64 conns)
 {
 	struct xvs_stats *pc = calloc(f->st.maps.nr_cpus, sizeof(*pc));
@@ -771,6 +797,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_walkthrough_maps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overload_bit_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ids_reclaimed_from_trash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_svc_ids_reclaimed_from_trash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trash_and_resurrect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_del_svc_and_resurrect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adopt_after_restart, setup, teardown),
