@@ -5,7 +5,8 @@
  *   xvs_tc   tc ingress: what XDP passed on, or everything in tc mode
  *   xvs_gc   connection expiry, run by xvsd with BPF_PROG_TEST_RUN
  *   xvs_sync_in  synced connections into a backup, run the same way
- *   xvs_connect4, xvs_getpeername4  director-local clients (cgroup)
+ *   xvs_connect4, xvs_sendmsg4, xvs_recvmsg4, xvs_getpeername4
+ *            director-local clients (cgroup, docs/local-clients.md)
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -134,6 +135,23 @@ int xvs_connect4(struct bpf_sock_addr *ctx)
 {
 	if (sock_lb_ours(ctx))
 		sock_lb_connect4(ctx);
+	return 1;
+}
+
+/* Unconnected UDP to a VIP, and the answers (sock_lb.h). */
+SEC("cgroup/sendmsg4")
+int xvs_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	if (sock_lb_ours(ctx))
+		sock_lb_sendmsg4(ctx);
+	return 1;
+}
+
+SEC("cgroup/recvmsg4")
+int xvs_recvmsg4(struct bpf_sock_addr *ctx)
+{
+	if (sock_lb_ours(ctx))
+		sock_lb_recvmsg4(ctx);
 	return 1;
 }
 

@@ -68,6 +68,10 @@ int local_start(struct local *lc, struct xvs *skel, const char *cgroup)
 	}
 	err = attach(&lc->connect4, skel->progs.xvs_connect4, cgfd);
 	if (!err)
+		err = attach(&lc->sendmsg4, skel->progs.xvs_sendmsg4, cgfd);
+	if (!err)
+		err = attach(&lc->recvmsg4, skel->progs.xvs_recvmsg4, cgfd);
+	if (!err)
 		err = attach(&lc->getpeername4, skel->progs.xvs_getpeername4, cgfd);
 	close(cgfd);
 	if (err) {
@@ -82,7 +86,8 @@ int local_start(struct local *lc, struct xvs *skel, const char *cgroup)
 void local_stop(struct local *lc)
 {
 	bpf_link__destroy(lc->connect4);
+	bpf_link__destroy(lc->sendmsg4);
+	bpf_link__destroy(lc->recvmsg4);
 	bpf_link__destroy(lc->getpeername4);
-	lc->connect4 = NULL;
-	lc->getpeername4 = NULL;
+	memset(lc, 0, sizeof(*lc));
 }

@@ -13,6 +13,8 @@ struct bpf_link;
 
 struct local {
 	struct bpf_link *connect4;
+	struct bpf_link *sendmsg4;
+	struct bpf_link *recvmsg4;
 	struct bpf_link *getpeername4;
 };
 

@@ -45,7 +45,12 @@ test_setup XVSD 'setup: seed topology, nginx, a cgroup, xvsd --local-cgroup, the
 	grep -q "balancing connections to VIPs from processes in cgroup $CG" "$TOPO_TMP/xvsd.log" &&
 	ipvsadm -A -t 192.168.1.200:80 -s rr &&
 	ipvsadm -a -t 192.168.1.200:80 -r 10.0.0.2:80 -m &&
-	ipvsadm -a -t 192.168.1.200:80 -r 10.0.0.3:80 -m
+	ipvsadm -a -t 192.168.1.200:80 -r 10.0.0.3:80 -m &&
+	topo_bg "$NS_RS1" "$TOOLS/udp_echo" 53 rs1 &&
+	topo_bg "$NS_RS2" "$TOOLS/udp_echo" 53 rs2 &&
+	ipvsadm -A -u 192.168.1.200:53 -s rr &&
+	ipvsadm -a -u 192.168.1.200:53 -r 10.0.0.2:53 -m &&
+	ipvsadm -a -u 192.168.1.200:53 -r 10.0.0.3:53 -m
 '
 
 test_expect_success 'a director process in the cgroup is balanced in rr order' '
@@ -69,6 +74,29 @@ import socket
 s = socket.create_connection((\"192.168.1.200\", 80), timeout=5)
 print(\"%s:%d\" % s.getpeername())" >got &&
 	echo 192.168.1.200:80 >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'connected UDP from the director is balanced in rr order' '
+	for m in a b; do
+		in_cg "$NS_DIR" "$TOOLS/udp_ask" 192.168.1.200 53 $m 2000 || return 1
+	done >got &&
+	printf "rs2 a\nrs1 b\n" >expect &&
+	test_cmp expect got
+'
+
+# sendto() without connect(): scheduled per socket and VIP, and the answers
+# come from the VIP, as they would through IPVS.
+test_expect_success 'unconnected UDP: one server per socket, answers from the VIP' '
+	in_cg "$NS_DIR" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+for m in (b\"x\", b\"y\"):
+    s.sendto(m, (\"192.168.1.200\", 53))
+    d, a = s.recvfrom(100)
+    print(d.decode().strip(), \"%s:%d\" % a)" >got &&
+	printf "rs2 x 192.168.1.200:53\nrs2 y 192.168.1.200:53\n" >expect &&
 	test_cmp expect got
 '
 
