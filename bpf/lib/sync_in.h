@@ -31,17 +31,16 @@ static __always_inline void sync_in_tpl_state(struct xvs_conn *tpl, __u32 st)
 /*
  * The live template of CONTROLLED @cn, made from @cn if missing. NULL when
  * the net's template names another server (the connection then goes in
- * uncontrolled: it must not count in another server's template).
+ * uncontrolled: it must not count in another server's template). Its VIP
+ * and ports are its key's, as persist_get() makes them: a port-0 service's
+ * has port 0, an fwmark service's the mark and no ports.
  */
 static __always_inline struct xvs_conn *
 sync_in_tpl(const struct xvs_conn *cn, __u8 proto, __u32 svc_timeout, __u64 now)
 {
 	struct xvs_conn t = {
 		.caddr = cn->tpl_addr,
-		.vaddr = cn->vaddr,
 		.daddr = cn->daddr,
-		.vport = cn->vport,
-		.dport = cn->dport,
 		.flags = XVS_CONN_F_TEMPLATE,
 		.dest_id = cn->dest_id,
 		.svc_id = cn->svc_id,
@@ -54,6 +53,9 @@ sync_in_tpl(const struct xvs_conn *cn, __u8 proto, __u32 svc_timeout, __u64 now)
 	struct xvs_conn *tpl;
 
 	conn_key_tpl(&tk, cn, proto);
+	t.vaddr = tk.daddr;
+	t.vport = tk.dport;
+	t.dport = tk.dport ? cn->dport : 0;
 	if (!bpf_map_update_elem(&conn_v4, &tk, &t, BPF_NOEXIST)) {
 		cnt = conn_cnt(cn->dest_id);
 		if (cnt)
@@ -114,7 +116,9 @@ static __always_inline int sync_in_one(const struct xvs_sync_ent *e, __u64 now)
 	__u32 st;
 
 	__builtin_memcpy(&cn, &e->conn, sizeof(cn));
-	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP)
+	/* Protocol 0: an fwmark service's template (persist.h). */
+	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP &&
+	    (e->proto || !(cn.flags & XVS_CONN_F_TEMPLATE)))
 		return SYNC_IN_SKIPPED;
 	conn_key_in(&k, &cn, e->proto);
 	st = cn.state & XVS_CONN_STATE_MASK;

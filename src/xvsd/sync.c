@@ -102,12 +102,21 @@ static __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* The mark of fwmark service @svc_id (its svc_map address), or 0. */
+static __u32 svc_mark(const struct xvsd *st, __u32 svc_id)
+{
+	const struct xvsd_svc *svc = svc_id < XVS_MAX_SVC ? st->svcs[svc_id] : NULL;
+
+	return svc && (svc->cfg.flags & XVS_SVC_F_FWMARK) ? ntohl(svc->key.addr) : 0;
+}
+
 static void queue(struct sync *s, const struct xvs_conn *cn, __u8 proto)
 {
 	struct sync_conn *c = &s->out[s->n++];
 
 	sync_conn_from(c, cn, proto);
 	c->timeout = sync_conn_left(cn, mono_ns());
+	c->fwmark = svc_mark(s->st, cn->svc_id);
 	if (s->n >= s->cap)
 		flush(s);
 }
@@ -222,8 +231,8 @@ static void backup_run(struct sync *s)
 	s->req.count = 0;
 }
 
-/* Our id of the server @addr:@port of service @svc_id, or 0. */
-static __u32 backup_dest(struct sync *s, __u32 svc_id, __u32 addr, __u16 port)
+/* Our id of server @addr:@port in the list of service @svc_id, or 0; @any: any port. */
+static __u32 list_find(struct sync *s, __u32 svc_id, __u32 addr, __u16 port, bool any)
 {
 	__u32 i, id;
 
@@ -236,17 +245,72 @@ static __u32 backup_dest(struct sync *s, __u32 svc_id, __u32 addr, __u16 port)
 	for (i = 0; i < s->list.count; i++) {
 		id = s->list.dest[i];
 		if (id && id < XVS_MAX_DEST && s->st->dests[id] &&
-		    s->st->dests[id]->info.addr == addr && s->st->dests[id]->info.port == port)
+		    s->st->dests[id]->info.addr == addr &&
+		    (any || s->st->dests[id]->info.port == port))
 			return id;
 	}
 	return 0;
 }
 
+/*
+ * Our id of the server @addr:@port of service @svc_id, or 0. As IPVS's
+ * ip_vs_find_dest(): a server without a port (fwmark and port-0 services')
+ * when none has @port. A template of such a service carries port 0 (the
+ * master's server port is not in it): the first server of the address.
+ */
+static __u32 backup_dest(struct sync *s, __u32 svc_id, __u32 addr, __u16 port)
+{
+	__u32 id = list_find(s, svc_id, addr, port, false);
+
+	if (!id && port)
+		id = list_find(s, svc_id, addr, 0, false);
+	if (!id && !port)
+		id = list_find(s, svc_id, addr, 0, true);
+	return id;
+}
+
+/*
+ * The service of record @c, as IPVS's ip_vs_service_find(): its mark's
+ * service first, then (protocol, VIP, port), then the VIP's port-0 one.
+ */
+static struct xvsd_svc *backup_svc(struct sync *s, const struct sync_conn *c)
+{
+	struct xvs_svc_key key = { .addr = htonl(c->fwmark) };
+	struct xvsd_svc *svc = NULL;
+
+	if (c->fwmark)
+		svc = state_find_svc(s->st, &key);
+	if (svc || !c->proto)
+		return svc;
+	key = (struct xvs_svc_key){ .addr = c->vaddr, .port = c->vport, .proto = c->proto };
+	svc = state_find_svc(s->st, &key);
+	if (svc || !key.port)
+		return svc;
+	key.port = 0;
+	return state_find_svc(s->st, &key);
+}
+
+/*
+ * The flags of @c's entry here: its template's key follows our service
+ * (mark or port 0), so a backup configured otherwise still finds it.
+ */
+static __u16 backup_flags(const struct sync_conn *c, const struct xvsd_svc *svc)
+{
+	__u16 f = c->flags & ~(XVS_CONN_F_FWMARK | XVS_CONN_F_PORT0);
+
+	if (f & XVS_CONN_F_TEMPLATE)
+		return f;
+	if ((f & XVS_CONN_F_CONTROLLED) && (svc->cfg.flags & XVS_SVC_F_FWMARK))
+		f |= XVS_CONN_F_FWMARK;
+	if (svc->cfg.flags & XVS_SVC_F_PORT0)
+		f |= XVS_CONN_F_PORT0;
+	return f;
+}
+
 /* Resolve one record to our ids and queue it for xvs_sync_in. */
 static void backup_take(struct sync *s, const struct sync_conn *c)
 {
-	struct xvs_svc_key key = { .addr = c->vaddr, .port = c->vport, .proto = c->proto };
-	struct xvsd_svc *svc = state_find_svc(s->st, &key);
+	struct xvsd_svc *svc = backup_svc(s, c);
 	struct xvs_sync_ent *e;
 	__u32 dest_id;
 
@@ -267,7 +331,7 @@ static void backup_take(struct sync *s, const struct sync_conn *c)
 	e->conn.cport = c->cport;
 	e->conn.vport = c->vport;
 	e->conn.dport = c->dport;
-	e->conn.flags = c->flags;
+	e->conn.flags = backup_flags(c, svc);
 	e->conn.dest_id = dest_id;
 	e->conn.svc_id = svc->id;
 	e->conn.state = c->state;

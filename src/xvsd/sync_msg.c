@@ -94,16 +94,26 @@ size_t sync_msg_encode(void *buf, __u8 syncid, const struct sync_conn *c, size_t
 		put16(p + 22, 0);
 		put32(p + 24, htonl(c->timeout));
 		put32(p + 28, c->tpl_addr);
+		put32(p + 32, htonl(c->fwmark));
 	}
 	return SYNC_MSG_HDR_LEN + n * SYNC_MSG_CONN_LEN;
 }
 
-/* A record the backup can take: known protocol, a state of it, known flags. */
-static int conn_valid(const struct sync_conn *c)
+/*
+ * A record the backup can take: known protocol, a state of it, flags its
+ * version knows; protocol 0 only for an fwmark template, the FWMARK flag
+ * only on a connection its mark's template controls.
+ */
+static int conn_valid(const struct sync_conn *c, __u16 known)
 {
-	if (c->proto != IPPROTO_TCP && c->proto != IPPROTO_UDP)
+	if (c->flags & ~known)
 		return 0;
-	if (c->flags & ~SYNC_MSG_FLAGS)
+	if ((c->flags & XVS_CONN_F_FWMARK) &&
+	    (!c->fwmark || !(c->flags & XVS_CONN_F_CONTROLLED)))
+		return 0;
+	if (!c->proto && c->fwmark && (c->flags & XVS_CONN_F_TEMPLATE))
+		return c->state <= XVS_TPL_S_ASSURED && !c->cport && !c->vport;
+	if (c->proto != IPPROTO_TCP && c->proto != IPPROTO_UDP)
 		return 0;
 	if (c->flags & XVS_CONN_F_TEMPLATE)
 		return c->state <= XVS_TPL_S_ASSURED && !c->cport;
@@ -116,16 +126,19 @@ int sync_msg_decode(const void *buf, size_t len, __u8 *syncid, struct sync_conn 
 		    size_t max)
 {
 	const __u8 *p = buf;
-	size_t i, n;
+	size_t i, n, rec;
+	__u16 known;
 
 	if (len < SYNC_MSG_HDR_LEN || ntohl(get32(p)) != SYNC_MSG_MAGIC ||
-	    p[4] != SYNC_MSG_VERSION)
+	    (p[4] != SYNC_MSG_VERSION && p[4] != SYNC_MSG_VERSION_V1))
 		return -EPROTO;
+	rec = p[4] == SYNC_MSG_VERSION ? SYNC_MSG_CONN_LEN : SYNC_MSG_CONN_LEN_V1;
+	known = p[4] == SYNC_MSG_VERSION ? SYNC_MSG_FLAGS : SYNC_MSG_FLAGS_V1;
 	n = ntohs(get16(p + 6));
-	if (!n || n > max || len != SYNC_MSG_HDR_LEN + n * SYNC_MSG_CONN_LEN)
+	if (!n || n > max || len != SYNC_MSG_HDR_LEN + n * rec)
 		return -EINVAL;
 	p += SYNC_MSG_HDR_LEN;
-	for (i = 0; i < n; i++, p += SYNC_MSG_CONN_LEN) {
+	for (i = 0; i < n; i++, p += rec) {
 		struct sync_conn *c = &out[i];
 
 		c->proto = p[0];
@@ -139,7 +152,8 @@ int sync_msg_decode(const void *buf, size_t len, __u8 *syncid, struct sync_conn 
 		c->dport = get16(p + 20);
 		c->timeout = ntohl(get32(p + 24));
 		c->tpl_addr = get32(p + 28);
-		if (!conn_valid(c))
+		c->fwmark = rec == SYNC_MSG_CONN_LEN ? ntohl(get32(p + 32)) : 0;
+		if (!conn_valid(c, known))
 			return -EINVAL;
 	}
 	*syncid = ((const __u8 *)buf)[5];

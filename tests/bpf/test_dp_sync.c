@@ -10,9 +10,15 @@
  * n_control) when that is not synced yet, a client moved to another
  * server is re-created there, a connection the master closed follows it
  * (CLOSE, 10 s) and is collected when its synced time is up, and a bad
- * request changes nothing.
+ * request changes nothing. An fwmark service's template (protocol 0, the
+ * mark for VIP) goes in as the master keyed it, a connection it controls
+ * finds it, and the backup's next connection to another port of the mark
+ * follows it; a port-0 service's connection makes its template with port 0
+ * and another port of the VIP follows it.
  *
- * Service: 1 TCP VIP:80 rr [1 RS1:80, 2 RS2:80]
+ * Services: 1 TCP VIP:80 rr [1 RS1:80, 2 RS2:80]
+ *           3 FWM 7 rr -p 60 [5 RS1:0, 6 RS2:0]  (rule: TCP VIP:443,8443 -> 7)
+ *           4 TCP VIP:0 rr -p 60 [7 RS1:0, 8 RS2:0]
  */
 #include "dp_steps.h"
 
@@ -276,6 +282,81 @@ static int t_bad_request(void)
 	return 0;
 }
 
+/* A template's entry under @k, with its server, VIP and ports checked. */
+static int tpl_is(const struct xvs_conn_key *k, __u32 dest_id, __u32 vaddr, __u32 n_control)
+{
+	struct xvs_conn t;
+
+	CHECK(!bpf_map_lookup_elem(dp_fd(env.skel->maps.conn_v4), k, &t));
+	CHECK(t.flags & XVS_CONN_F_TEMPLATE);
+	CHECK(t.dest_id == dest_id && t.vaddr == vaddr && !t.vport && !t.dport && !t.cport);
+	CHECK(t.n_control == n_control);
+	return 0;
+}
+
+static int t_backup_fwmark(void)
+{
+	struct xvs_conn_key tk = { .saddr = dp_ip("192.168.1.77"), .daddr = htonl(7),
+				   .dir = XVS_DIR_IN };
+	struct xvs_sync_ent e[2] = {
+		ent(0, 2, XVS_TPL_S_ASSURED, XVS_CONN_F_TEMPLATE),
+		ent(46000, 2, XVS_TCP_S_ESTABLISHED, XVS_CONN_F_CONTROLLED | XVS_CONN_F_FWMARK),
+	};
+	struct pkt_spec syn = c2v(46001, TH_SYN);
+	struct xvs_dest_cnt before = dp_cnt(&env, 6);
+	struct xvs_conn cn;
+	__u32 c, u, i;
+
+	/* as the backup's xvsd resolves them by the mark: service 3, server 6 */
+	e[0].proto = 0;
+	e[0].conn.vaddr = htonl(7);
+	e[0].conn.vport = e[0].conn.dport = 0;
+	e[1].conn.vport = e[1].conn.dport = htons(443);
+	e[1].conn.tpl_addr = tk.saddr;
+	for (i = 0; i < 2; i++) {
+		e[i].conn.caddr = tk.saddr;
+		e[i].conn.dest_id = 6;
+		e[i].conn.svc_id = 3;
+	}
+	CHECK(sync_in(e, 2, XVS_SYNC_MAGIC, &c, &u) == XDP_PASS);
+	CHECK(c == 2 && u == 0);
+	CHECK(!tpl_is(&tk, 6, htonl(7), 1));
+	CHECK(dp_cnt(&env, 6).persist == before.persist + 1);
+	/* after failover: the client's next connection, to another port of the mark */
+	syn.saddr = "192.168.1.77";
+	syn.dport = 8443;
+	CHECK(xdp(syn, env.ext) == XDP_REDIRECT);
+	CHECK(!dp_conn(&env, IPPROTO_TCP, "192.168.1.77", 46001, VIP, 8443, &cn));
+	CHECK(cn.dest_id == 6 && (cn.flags & XVS_CONN_F_FWMARK));
+	CHECK(!tpl_is(&tk, 6, htonl(7), 2));
+	return 0;
+}
+
+static int t_backup_port0(void)
+{
+	struct xvs_conn_key tk = { .saddr = dp_ip("192.168.1.78"), .daddr = dp_ip(VIP),
+				   .proto = IPPROTO_TCP, .dir = XVS_DIR_IN };
+	struct xvs_sync_ent e = ent(47000, 2, XVS_TCP_S_ESTABLISHED,
+				    XVS_CONN_F_CONTROLLED | XVS_CONN_F_PORT0);
+	struct pkt_spec syn = c2v(47001, TH_SYN);
+	struct xvs_conn cn;
+	__u32 c, u;
+
+	e.conn.caddr = e.conn.tpl_addr = tk.saddr;
+	e.conn.vport = e.conn.dport = htons(2000);
+	e.conn.dest_id = 8;
+	e.conn.svc_id = 4;
+	CHECK(sync_in(&e, 1, XVS_SYNC_MAGIC, &c, &u) == XDP_PASS && c == 1);
+	CHECK(!tpl_is(&tk, 8, dp_ip(VIP), 1));
+	syn.saddr = "192.168.1.78";
+	syn.dport = 2001;
+	CHECK(xdp(syn, env.ext) == XDP_REDIRECT);
+	CHECK(!dp_conn(&env, IPPROTO_TCP, "192.168.1.78", 47001, VIP, 2001, &cn));
+	CHECK(cn.dest_id == 8 && cn.dport == htons(2001) && (cn.flags & XVS_CONN_F_PORT0));
+	CHECK(!tpl_is(&tk, 8, dp_ip(VIP), 2));
+	return 0;
+}
+
 static const struct dp_step steps[] = {
 	{ "sync_master 0: no records", t_master_off },
 	{ "sync_master 1: a record on create and on each state change only", t_master_records },
@@ -287,7 +368,56 @@ static const struct dp_step steps[] = {
 	  t_backup_template },
 	{ "backup: a client moved to another server is re-created there", t_backup_moved },
 	{ "backup: bad magic, protocol or state change nothing", t_bad_request },
+	{ "backup: an fwmark template (protocol 0) and its connection; another port follows it",
+	  t_backup_fwmark },
+	{ "backup: a port-0 connection makes its template with port 0; another port follows it",
+	  t_backup_port0 },
 };
+
+/* Services 3 (FWM 7) and 4 (TCP VIP:0), both -p 60, and the mark rule. */
+static void setup_mark_port0(void)
+{
+	struct xvs_svc_key fk = { .addr = htonl(7) }, pk = { .addr = dp_ip(VIP),
+							     .proto = IPPROTO_TCP };
+	struct xvs_svc fv = { .id = 3, .sched = XVS_SCHED_RR, .timeout = 60,
+			      .netmask = 0xffffffff,
+			      .flags = XVS_SVC_F_FWMARK | XVS_SVC_F_PERSISTENT };
+	struct xvs_svc pv = { .id = 4, .sched = XVS_SCHED_RR, .timeout = 60,
+			      .netmask = 0xffffffff,
+			      .flags = XVS_SVC_F_PORT0 | XVS_SVC_F_PERSISTENT };
+	struct xvs_mark_set set = { .count = 1 };
+	struct xvs_globals g;
+	__u32 id = 3, mark = 7, zero = 0, one = 1;
+
+	bpf_map_update_elem(dp_fd(env.skel->maps.svc_fwmark), &id, &mark, BPF_ANY);
+	bpf_map_update_elem(dp_fd(env.skel->maps.svc_map), &fk, &fv, BPF_ANY);
+	bpf_map_update_elem(dp_fd(env.skel->maps.svc_map), &pk, &pv, BPF_ANY);
+	bpf_map_update_elem(dp_fd(env.skel->maps.svc_port0), &zero, &one, BPF_ANY);
+	dp_dest(&env, 5, 3, RS1, 0, 1);
+	dp_dest(&env, 6, 3, RS2, 0, 1);
+	dp_list(&env, 3, (__u32[]){ 6, 5 }, (int[]){ 1, 1 }, 2);
+	dp_dest(&env, 7, 4, RS1, 0, 1);
+	dp_dest(&env, 8, 4, RS2, 0, 1);
+	dp_list(&env, 4, (__u32[]){ 8, 7 }, (int[]){ 1, 1 }, 2);
+	set.rule[0] = (struct xvs_mark_rule){ .daddr = dp_ip(VIP), .dmask = 0xffffffff,
+					      .proto = IPPROTO_TCP, .mark = 7, .nports = 2,
+					      .port = { { 443, 443 }, { 8443, 8443 } } };
+	bpf_map_update_elem(dp_fd(env.skel->maps.mark_rules), &zero, &set, BPF_ANY);
+	bpf_map_lookup_elem(dp_fd(env.skel->maps.globals), &zero, &g);
+	g.mark_bank = 1;
+	bpf_map_update_elem(dp_fd(env.skel->maps.globals), &zero, &g, BPF_ANY);
+}
+
+/* The verifier's work on xvs_sync_in, for before/after figures. */
+static void print_verified(void)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (!bpf_obj_get_info_by_fd(bpf_program__fd(env.skel->progs.xvs_sync_in), &info, &len))
+		printf("xvs_sync_in: verified_insns %u\n", info.verified_insns);
+}
 
 int main(void)
 {
@@ -302,6 +432,8 @@ int main(void)
 	dp_dest(&env, 1, 1, RS1, 80, 1);
 	dp_dest(&env, 2, 1, RS2, 80, 1);
 	dp_list(&env, 1, (__u32[]){ 2, 1 }, (int[]){ 1, 1 }, 2);
+	setup_mark_port0();
+	print_verified();
 	ring = ring_buffer__new(dp_fd(env.skel->maps.sync_ring), on_rec, NULL, NULL);
 	if (!ring) {
 		printf("0 passed, 1 failed\n");
