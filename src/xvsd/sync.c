@@ -22,10 +22,10 @@
 #include "state.h"
 #include "sync.h"
 #include "sync_msg.h"
+#include "sync_resolve.h"
 
 #define SYNC_TICK_MS		1000
 #define SYNC_RECV_BURST		64	/* datagrams per wakeup: the loop serves others too */
-#define SYNC_TPL_TIMEOUT	360	/* a persistent service's timeout when 0 (ipvsadm -p) */
 
 enum { SYNC_MASTER, SYNC_BACKUP };
 
@@ -48,8 +48,7 @@ struct sync {
 	struct sync_conn out[SYNC_MSG_MAX_CONNS];
 	/* backup */
 	bool bad_warned, unknown_warned;
-	__u32 list_svc;			/* service whose list is in list; 0: none */
-	struct xvs_svc_dests list;
+	struct sync_resolve res;
 	struct xvs_sync_req req;
 	/* either */
 	struct sync_stats stats;	/* since xvsd started, across daemon restarts */
@@ -231,91 +230,10 @@ static void backup_run(struct sync *s)
 	s->req.count = 0;
 }
 
-/* Our id of server @addr:@port in the list of service @svc_id, or 0; @any: any port. */
-static __u32 list_find(struct sync *s, __u32 svc_id, __u32 addr, __u16 port, bool any)
-{
-	__u32 i, id;
-
-	if (s->list_svc != svc_id) {
-		s->list_svc = 0;
-		if (state_read_list(s->st, svc_id, &s->list))
-			return 0;
-		s->list_svc = svc_id;
-	}
-	for (i = 0; i < s->list.count; i++) {
-		id = s->list.dest[i];
-		if (id && id < XVS_MAX_DEST && s->st->dests[id] &&
-		    s->st->dests[id]->info.addr == addr &&
-		    (any || s->st->dests[id]->info.port == port))
-			return id;
-	}
-	return 0;
-}
-
-/*
- * Our id of the server @addr:@port of service @svc_id, or 0. As IPVS's
- * ip_vs_find_dest(): a server without a port (fwmark and port-0 services')
- * when none has @port. A template of such a service carries port 0 (the
- * master's server port is not in it): the first server of the address.
- */
-static __u32 backup_dest(struct sync *s, __u32 svc_id, __u32 addr, __u16 port)
-{
-	__u32 id = list_find(s, svc_id, addr, port, false);
-
-	if (!id && port)
-		id = list_find(s, svc_id, addr, 0, false);
-	if (!id && !port)
-		id = list_find(s, svc_id, addr, 0, true);
-	return id;
-}
-
-/*
- * The service of record @c, as IPVS's ip_vs_service_find(): its mark's
- * service first, then (protocol, VIP, port), then the VIP's port-0 one.
- */
-static struct xvsd_svc *backup_svc(struct sync *s, const struct sync_conn *c)
-{
-	struct xvs_svc_key key = { .addr = htonl(c->fwmark) };
-	struct xvsd_svc *svc = NULL;
-
-	if (c->fwmark)
-		svc = state_find_svc(s->st, &key);
-	if (svc || !c->proto)
-		return svc;
-	key = (struct xvs_svc_key){ .addr = c->vaddr, .port = c->vport, .proto = c->proto };
-	svc = state_find_svc(s->st, &key);
-	if (svc || !key.port)
-		return svc;
-	key.port = 0;
-	return state_find_svc(s->st, &key);
-}
-
-/*
- * The flags of @c's entry here: its template's key follows our service
- * (mark or port 0), so a backup configured otherwise still finds it.
- */
-static __u16 backup_flags(const struct sync_conn *c, const struct xvsd_svc *svc)
-{
-	__u16 f = c->flags & ~(XVS_CONN_F_FWMARK | XVS_CONN_F_PORT0);
-
-	if (f & XVS_CONN_F_TEMPLATE)
-		return f;
-	if ((f & XVS_CONN_F_CONTROLLED) && (svc->cfg.flags & XVS_SVC_F_FWMARK))
-		f |= XVS_CONN_F_FWMARK;
-	if (svc->cfg.flags & XVS_SVC_F_PORT0)
-		f |= XVS_CONN_F_PORT0;
-	return f;
-}
-
 /* Resolve one record to our ids and queue it for xvs_sync_in. */
 static void backup_take(struct sync *s, const struct sync_conn *c)
 {
-	struct xvsd_svc *svc = backup_svc(s, c);
-	struct xvs_sync_ent *e;
-	__u32 dest_id;
-
-	dest_id = svc ? backup_dest(s, svc->id, c->daddr, c->dport) : 0;
-	if (!dest_id) {
+	if (sync_resolve(&s->res, c, &s->req.ents[s->req.count])) {
 		/* The directors' configurations differ: IPVS drops these too. */
 		s->stats.conns_unknown++;
 		if (!s->unknown_warned)
@@ -323,23 +241,7 @@ static void backup_take(struct sync *s, const struct sync_conn *c)
 		s->unknown_warned = true;
 		return;
 	}
-	e = &s->req.ents[s->req.count++];
-	memset(e, 0, sizeof(*e));
-	e->conn.caddr = c->caddr;
-	e->conn.vaddr = c->vaddr;
-	e->conn.daddr = c->daddr;
-	e->conn.cport = c->cport;
-	e->conn.vport = c->vport;
-	e->conn.dport = c->dport;
-	e->conn.flags = backup_flags(c, svc);
-	e->conn.dest_id = dest_id;
-	e->conn.svc_id = svc->id;
-	e->conn.state = c->state;
-	e->conn.timeout = c->timeout;
-	e->conn.tpl_addr = c->tpl_addr;
-	e->proto = c->proto;
-	e->svc_timeout = svc->cfg.timeout ? svc->cfg.timeout : SYNC_TPL_TIMEOUT;
-	if (s->req.count == XVS_SYNC_BATCH)
+	if (++s->req.count == XVS_SYNC_BATCH)
 		backup_run(s);
 }
 
@@ -353,7 +255,7 @@ static void on_backup(struct loop *l, int fd, uint32_t events, void *data)
 
 	(void)l;
 	(void)events;
-	s->list_svc = 0;	/* the configuration may have changed since */
+	sync_resolve_reset(&s->res);	/* the configuration may have changed since */
 	for (i = 0; i < SYNC_RECV_BURST; i++) {
 		len = recv(fd, s->buf, sizeof(s->buf), 0);
 		if (len < 0)
@@ -430,6 +332,7 @@ struct sync *sync_new(struct loop *l, struct xvsd *st)
 		return NULL;
 	s->l = l;
 	s->st = st;
+	s->res.st = st;
 	s->d[SYNC_MASTER].fd = -1;
 	s->d[SYNC_BACKUP].fd = -1;
 	err = loop_add_timer(l, SYNC_TICK_MS, on_tick, s);

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A synced record's service and server on the backup (src/xvsd/sync_resolve.c),
+ * on real maps (needs root): an fwmark service's connection and template
+ * by their mark (its servers have no port), a mark not configured here
+ * falls back to (protocol, VIP, port) and loses its FWMARK flag, a port-0
+ * service's connection and template, a record of an older xvs (no mark, no
+ * PORT0 flag) still keyed as our datapath keys it, and records naming no
+ * service or server here are refused.
+ *
+ * Services: FWM 7 rr -p [10.0.0.2:0, 10.0.0.4:80]
+ *           TCP 192.168.1.200:0 rr -p [10.0.0.3:0]
+ *           TCP 192.168.1.200:80 rr [10.0.0.2:8080]
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "xvsd/state.h"
+#include "xvsd/svc.h"
+#include "xvsd/sync_resolve.h"
+#include "xvsd_maps_test.h"
+
+#define VIP "192.168.1.200"
+
+struct fixture {
+	struct xvs *skel;
+	struct xvsd st;
+	struct sync_resolve r;
+};
+
+static struct xvs_ctl_svc svc_req(int proto, int port, __u32 fwmark)
+{
+	struct xvs_ctl_svc s;
+
+	memset(&s, 0, sizeof(s));
+	s.id.af = AF_INET;
+	s.id.proto = proto;
+	s.id.fwmark = fwmark;
+	if (!fwmark)
+		inet_pton(AF_INET, VIP, &s.id.addr[0]);
+	s.id.port = htons(port);
+	snprintf(s.sched, sizeof(s.sched), "rr");
+	s.netmask = 0xffffffff;
+	return s;
+}
+
+static void add(struct xvsd *st, struct xvs_ctl_svc s, __u32 flags, const char *rip, int port)
+{
+	struct xvs_ctl_dest d;
+
+	memset(&d, 0, sizeof(d));
+	d.af = AF_INET;
+	inet_pton(AF_INET, rip, &d.addr[0]);
+	d.port = htons(port);
+	d.fwd = XVS_FWD_MASQ;
+	d.weight = 1;
+	s.flags = flags;
+	s.timeout = flags ? 60 : 0;
+	if (svc_add(st, &s) && svc_edit(st, &s))
+		fail();
+	assert_int_equal(dest_add(st, &s.id, &d), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f;
+	struct xvsd_maps m;
+
+	if (geteuid()) {
+		*state = NULL;
+		return 0;
+	}
+	f = calloc(1, sizeof(*f));
+	xvsd_test_maps_load(&f->skel, &m);
+	assert_int_equal(state_adopt(&f->st, &m), 0);
+	f->r.st = &f->st;
+	add(&f->st, svc_req(0, 0, 7), XVS_SVC_F_PERSISTENT, "10.0.0.2", 0);
+	add(&f->st, svc_req(0, 0, 7), XVS_SVC_F_PERSISTENT, "10.0.0.4", 80);
+	add(&f->st, svc_req(IPPROTO_TCP, 0, 0), XVS_SVC_F_PERSISTENT, "10.0.0.3", 0);
+	add(&f->st, svc_req(IPPROTO_TCP, 80, 0), 0, "10.0.0.2", 8080);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (!f)
+		return 0;
+	state_free(&f->st);
+	xvs__destroy(f->skel);
+	free(f);
+	return 0;
+}
+
+#define NEED_ROOT(f)                                          \
+	do {                                                  \
+		if (!(f)) {                                   \
+			print_message("skip: needs root\n"); \
+			skip();                               \
+		}                                             \
+	} while (0)
+
+static struct sync_conn rec(int proto, int vport, const char *rip, int dport, __u16 flags,
+			    __u32 fwmark)
+{
+	struct sync_conn c = { .proto = proto, .flags = flags, .fwmark = fwmark,
+			       .vport = htons(vport), .dport = htons(dport), .timeout = 60,
+			       .cport = (flags & XVS_CONN_F_TEMPLATE) ? 0 : htons(40000) };
+
+	inet_pton(AF_INET, "192.168.1.50", &c.caddr);
+	inet_pton(AF_INET, VIP, &c.vaddr);
+	inet_pton(AF_INET, rip, &c.daddr);
+	if (!proto)
+		c.vaddr = htonl(fwmark);
+	if (flags & XVS_CONN_F_CONTROLLED)
+		c.tpl_addr = c.caddr;
+	return c;
+}
+
+/*
+ * @c resolves to the service of (@proto, @port, @fwmark) and its server
+ * @rip:@rport, with entry flags @flags.
+ */
+static void expect(struct fixture *f, struct sync_conn c, int proto, int port, __u32 fwmark,
+		   const char *rip, int rport, __u16 flags)
+{
+	struct xvs_ctl_svc s = svc_req(proto, port, fwmark);
+	struct xvs_sync_ent e;
+	struct xvs_svc_key key;
+	struct xvsd_svc *svc;
+	struct xvsd_dest *d;
+	__u32 addr;
+
+	assert_int_equal(svc_key_from_id(&s.id, &key), 0);
+	svc = state_find_svc(&f->st, &key);
+	assert_non_null(svc);
+	inet_pton(AF_INET, rip, &addr);
+	memset(&e, 0xa5, sizeof(e));
+	assert_int_equal(sync_resolve(&f->r, &c, &e), 0);
+	assert_int_equal(e.conn.svc_id, svc->id);
+	assert_true(e.conn.dest_id && e.conn.dest_id < XVS_MAX_DEST);
+	d = f->st.dests[e.conn.dest_id];
+	assert_non_null(d);
+	assert_int_equal(d->info.addr, addr);
+	assert_int_equal(d->info.port, htons(rport));
+	assert_int_equal(e.conn.flags, flags);
+	assert_int_equal(e.proto, c.proto);
+	assert_int_equal(e.conn.vaddr, c.vaddr);
+	assert_int_equal(e.conn.vport, c.vport);
+	assert_int_equal(e.conn.dport, c.dport);
+	assert_int_equal(e.svc_timeout, svc->cfg.timeout ? svc->cfg.timeout : SYNC_TPL_TIMEOUT);
+}
+
+static void test_fwmark(void **state)
+{
+	struct fixture *f = *state;
+	const __u16 ctl = XVS_CONN_F_CONTROLLED | XVS_CONN_F_FWMARK;
+
+	NEED_ROOT(f);
+	/* a connection to VIP:443 by its mark; its server has no port */
+	expect(f, rec(IPPROTO_TCP, 443, "10.0.0.2", 443, ctl, 7), 0, 0, 7, "10.0.0.2", 0, ctl);
+	/* VIP:80 has a service of its own: the mark still comes first */
+	expect(f, rec(IPPROTO_TCP, 80, "10.0.0.2", 80, ctl, 7), 0, 0, 7, "10.0.0.2", 0, ctl);
+	/* its server with a port */
+	expect(f, rec(IPPROTO_TCP, 443, "10.0.0.4", 80, ctl, 7), 0, 0, 7, "10.0.0.4", 80, ctl);
+	/* templates: protocol 0, no ports; the address names the server */
+	expect(f, rec(0, 0, "10.0.0.2", 0, XVS_CONN_F_TEMPLATE, 7), 0, 0, 7, "10.0.0.2", 0,
+	       XVS_CONN_F_TEMPLATE);
+	expect(f, rec(0, 0, "10.0.0.4", 0, XVS_CONN_F_TEMPLATE, 7), 0, 0, 7, "10.0.0.4", 80,
+	       XVS_CONN_F_TEMPLATE);
+}
+
+/* A mark without a service here: (protocol, VIP, port), as IPVS; keyed as that service's. */
+static void test_mark_not_here(void **state)
+{
+	struct fixture *f = *state;
+
+	NEED_ROOT(f);
+	expect(f, rec(IPPROTO_TCP, 80, "10.0.0.2", 8080,
+		      XVS_CONN_F_CONTROLLED | XVS_CONN_F_FWMARK | XVS_CONN_F_SEEN_REPLY, 9),
+	       IPPROTO_TCP, 80, 0, "10.0.0.2", 8080,
+	       XVS_CONN_F_CONTROLLED | XVS_CONN_F_SEEN_REPLY);
+}
+
+static void test_port0(void **state)
+{
+	struct fixture *f = *state;
+	const __u16 ctl = XVS_CONN_F_CONTROLLED | XVS_CONN_F_PORT0;
+
+	NEED_ROOT(f);
+	expect(f, rec(IPPROTO_TCP, 2000, "10.0.0.3", 2000, ctl, 0), IPPROTO_TCP, 0, 0,
+	       "10.0.0.3", 0, ctl);
+	/* an older xvs sends no PORT0: our datapath's key needs it */
+	expect(f, rec(IPPROTO_TCP, 2001, "10.0.0.3", 2001, XVS_CONN_F_CONTROLLED, 0),
+	       IPPROTO_TCP, 0, 0, "10.0.0.3", 0, ctl);
+	/* its template: port 0 */
+	expect(f, rec(IPPROTO_TCP, 0, "10.0.0.3", 0, XVS_CONN_F_TEMPLATE, 0), IPPROTO_TCP, 0,
+	       0, "10.0.0.3", 0, XVS_CONN_F_TEMPLATE);
+	/* a port with its own service is that service's */
+	expect(f, rec(IPPROTO_TCP, 80, "10.0.0.2", 8080, XVS_CONN_F_OPS, 0), IPPROTO_TCP, 80,
+	       0, "10.0.0.2", 8080, XVS_CONN_F_OPS);
+}
+
+static void test_not_here(void **state)
+{
+	struct fixture *f = *state;
+	struct sync_conn bad[] = {
+		rec(IPPROTO_UDP, 53, "10.0.0.2", 53, 0, 0),		/* no UDP service */
+		rec(IPPROTO_TCP, 80, "10.0.0.9", 8080, 0, 0),		/* no such server */
+		rec(IPPROTO_TCP, 80, "10.0.0.2", 80, 0, 0),		/* not that port */
+		rec(0, 0, "10.0.0.2", 0, XVS_CONN_F_TEMPLATE, 8),	/* no such mark */
+		rec(IPPROTO_TCP, 443, "10.0.0.3", 443, 0, 7),		/* not the mark's server */
+	};
+	struct xvs_sync_ent e;
+	size_t i;
+
+	NEED_ROOT(f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		print_message("record %zu\n", i);
+		assert_int_equal(sync_resolve(&f->r, &bad[i], &e), -ENOENT);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fwmark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mark_not_here, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port0, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_here, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
