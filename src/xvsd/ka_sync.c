@@ -19,6 +19,9 @@
 #include "sched_build.h"
 #include "svc.h"
 
+/* xvsd's own service flags (abi.h): never in keepalived.conf, so never a difference. */
+#define KA_SVC_F_PRIVATE	(XVS_SVC_F_STANDBY | XVS_SVC_F_FWMARK | XVS_SVC_F_PORT0)
+
 struct want {
 	__u32 addr;
 	__u16 port;
@@ -134,7 +137,7 @@ static struct xvsd_svc *sync_service(struct ka_vsrt *vs, const struct xvs_svc_ke
 		return state_find_svc(st, key);
 	}
 	if (s->cfg.sched != (__u32)sched_lookup(req.sched) ||
-	    (s->cfg.flags & ~XVS_SVC_F_STANDBY) != (req.flags & ~XVS_SVC_F_HASHED) ||
+	    (s->cfg.flags & ~KA_SVC_F_PRIVATE) != (req.flags & ~XVS_SVC_F_HASHED) ||
 	    s->cfg.timeout != req.timeout || s->cfg.netmask != req.netmask) {
 		err = svc_edit(st, &req);
 		if (err)
