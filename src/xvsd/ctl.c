@@ -288,8 +288,9 @@ static int client_answer(struct client *c)
 
 	status = ctl_handle(c->st, c->hdr.cmd, c->payload, c->hdr.len, &reply, &reply_len);
 	log_request(c->hdr.cmd, status, c->payload, c->hdr.len);
-	/* A changed service list: the datapath's address sets follow now. */
-	if (!status && c->hdr.cmd < XVS_CMD_MAX && cmd_names[c->hdr.cmd]) {
+	/* The change adjusted addr_set; a failed adjustment is made good now. */
+	if (!status && c->hdr.cmd < XVS_CMD_MAX && cmd_names[c->hdr.cmd] &&
+	    c->st->addrset_stale) {
 		err = addrset_sync(c->st);
 		if (err)
 			pr_warn("address sets: %s (the next sweep retries)", strerror(-err));

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 
+#include "addrset.h"
 #include "gc.h"
 #include "log.h"
 #include "sched_build.h"
@@ -164,6 +165,7 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	} else {
 		pr_debug("server id %u back from the trash", d->id);
 	}
+	addrset_dest(st, d, 1);
 	return 0;
 
 err_free:
@@ -251,6 +253,7 @@ int dest_del(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 		if (err)
 			return err;
 	}
+	addrset_dest(st, d, -1);
 	info = d->info;
 	info.flags &= ~XVS_DEST_F_AVAILABLE;
 	if (bpf_map_update_elem(st->maps.dest_info, &d->id, &info, BPF_ANY))

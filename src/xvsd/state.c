@@ -242,6 +242,8 @@ int state_adopt(struct xvsd *st, const struct xvsd_maps *maps)
 
 	memset(st, 0, sizeof(*st));
 	st->maps = *maps;
+	/* The pinned addr_set may be an older xvsd's: the first change rebuilds it. */
+	st->addrset_stale = true;
 	err = adopt_globals(st);
 	if (!err)
 		err = adopt_services(st);

@@ -43,6 +43,7 @@ struct xvsd {
 	struct xvsd_svc *svcs[XVS_MAX_SVC];	/* by id; 0 unused */
 	struct xvsd_dest *dests[XVS_MAX_DEST];	/* by id; 0 unused */
 	__u32 nsvcs;
+	bool addrset_stale;	/* addr_set may differ from the above: rebuild it whole */
 	struct xvs_globals globals;
 	struct est est_total;
 	__u32 conn_count;	/* XVS_DIR_IN entries at the last sweep */

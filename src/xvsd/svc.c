@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <bpf/bpf.h>
 
+#include "addrset.h"
 #include "log.h"
 #include "sched_build.h"
 #include "svc.h"
@@ -163,6 +164,7 @@ int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
 	memset(&s->est, 0, sizeof(s->est));
 	st->svcs[s->id] = s;
 	st->nsvcs++;
+	addrset_svc(st, s, 1);
 	return 0;
 }
 
@@ -237,6 +239,7 @@ static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 
 		if (!d)
 			continue;
+		addrset_dest(st, d, -1);
 		d->info.flags &= ~XVS_DEST_F_AVAILABLE;
 		if (bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY))
 			pr_warn("remove server id %u: %s", d->id, strerror(errno));
@@ -245,6 +248,7 @@ static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 	}
 	st->svcs[s->id] = NULL;
 	st->nsvcs--;
+	addrset_svc(st, s, -1);
 	free(s);
 	return 0;
 }
