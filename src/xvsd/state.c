@@ -77,11 +77,19 @@ int state_read_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
 
 int state_write_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
 {
-	/* mh hashes the servers' addresses, which only dest_info holds. */
-	int err = sched_tab_mh_maps(sd, st->maps.dest_info);
+	const struct xvsd_svc *s = svc_id < XVS_MAX_SVC ? st->svcs[svc_id] : NULL;
+	int err;
 
-	if (err)
-		return err;
+	/*
+	 * mh hashes the servers' addresses, which only dest_info holds; other
+	 * schedulers never read the table (a lookup per server per change was
+	 * a third of a restore's time). svc_edit() builds it on a switch to mh.
+	 */
+	if (!s || s->cfg.sched == XVS_SCHED_MH) {
+		err = sched_tab_mh_maps(sd, st->maps.dest_info);
+		if (err)
+			return err;
+	}
 	sd->gen++;
 	if (bpf_map_update_elem(st->maps.svc_dests, &svc_id, sd, BPF_F_LOCK))
 		return -errno;

@@ -14,6 +14,7 @@
 #include "addrset.h"
 #include "log.h"
 #include "sched_build.h"
+#include "sched_tab.h"
 #include "svc.h"
 #include "vrrp.h"
 
@@ -202,8 +203,12 @@ int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req)
 		err = state_read_list(st, s->id, &sd);
 		if (!err) {
 			sched_init(&sd);
-			err = state_write_list(st, s->id, &sd);
+			/* state_write_list() goes by the old scheduler's. */
+			if (cfg.sched == XVS_SCHED_MH)
+				err = sched_tab_mh_maps(&sd, st->maps.dest_info);
 		}
+		if (!err)
+			err = state_write_list(st, s->id, &sd);
 	}
 	if (!err && bpf_map_update_elem(st->maps.svc_map, &key, &cfg, BPF_EXIST))
 		err = -errno;
