@@ -75,11 +75,15 @@ static void on_signal(struct loop *l, int signo, uint32_t events, void *data)
 
 	(void)events;
 	if (signo == SIGHUP) {
-		/* keepalived's reload: the file again, only the difference applied */
-		if (st->ka)
-			ka_reload(st->ka);
-		else
+		if (!st->ka) {
 			pr_info("SIGHUP ignored: configuration lives in the maps, not in a file");
+			return;
+		}
+		/* keepalived's reload: the file again, only the difference applied */
+		ka_reload(st->ka);
+		/* keepalived's VRRP process reloads lvs_sync_daemon on SIGHUP too */
+		if (st->vrrp)
+			vrrp_reload_syncd(st->vrrp, ka_conf(st->ka));
 		return;
 	}
 	pr_info("%s: exiting, the datapath keeps forwarding", strsignal(signo));

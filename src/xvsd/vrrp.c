@@ -378,6 +378,33 @@ static void on_tick(struct loop *l, int fd, uint32_t events, void *data)
 				  v->state[v->syncd_inst]);
 }
 
+void vrrp_reload_syncd(struct vrrp *v, const struct ka_conf *k)
+{
+	struct vrrp_conf tmp = v->conf;
+	struct sync *sync = v->st ? v->st->sync : NULL;
+	char err[256];
+	int i;
+
+	memset(&tmp.syncd, 0, sizeof(tmp.syncd));
+	if (vrrp_conf_from_kaconf(&tmp, k, err, sizeof(err))) {
+		pr_err("lvs_sync_daemon not reloaded: %s", err);
+		return;
+	}
+	if (!vrrp_syncd_reload(&v->syncd, &v->conf.syncd, &tmp.syncd, sync))
+		return;
+	i = tmp.syncd.inst[0] ? inst_index(v, tmp.syncd.inst) : -1;
+	/* An instance no VIP of ours names: followed all the same (vrrp_conf.h). */
+	if (tmp.syncd.inst[0] && i < 0 && v->conf.ninst < VRRP_MAX_INST) {
+		i = v->conf.ninst++;
+		memset(&v->conf.inst[i], 0, sizeof(v->conf.inst[i]));
+		snprintf(v->conf.inst[i].name, sizeof(v->conf.inst[i].name), "%s", tmp.syncd.inst);
+		v->state[i] = VRRP_UNKNOWN;
+	}
+	v->syncd_inst = i;
+	if (i >= 0 && v->st)
+		vrrp_syncd_follow(&v->syncd, &v->conf.syncd, sync, v->state[i]);
+}
+
 int vrrp_serve(struct vrrp *v, struct loop *l, struct xvsd *st)
 {
 	__u32 i;

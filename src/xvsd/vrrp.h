@@ -68,4 +68,11 @@ int vrrp_apply(struct vrrp *v, struct xvsd *st);
 /* State of an instance by name (VRRP_UNKNOWN if not configured). */
 enum vrrp_state vrrp_instance_state(const struct vrrp *v, const char *name);
 
+/*
+ * SIGHUP: lvs_sync_daemon as keepalived.conf model @k now says: nothing if
+ * unchanged, else the daemon stops and the new one starts (vrrp_syncd.h).
+ * VRRP instances and the FIFO stay as read at start.
+ */
+void vrrp_reload_syncd(struct vrrp *v, const struct ka_conf *k);
+
 #endif /* XVSD_VRRP_H */

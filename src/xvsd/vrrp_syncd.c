@@ -48,3 +48,26 @@ void vrrp_syncd_follow(struct vrrp_syncd *d, const struct vrrp_syncd_conf *c,
 			err == -ENODEV ? "No such device" : strerror(-err));
 	d->err = err;
 }
+
+bool vrrp_syncd_reload(struct vrrp_syncd *d, struct vrrp_syncd_conf *cur,
+		       const struct vrrp_syncd_conf *next, struct sync *sync)
+{
+	int err;
+
+	if (!memcmp(cur, next, sizeof(*cur)))
+		return false;
+	if (d->want && d->up && sync) {
+		err = sync_stop(sync, d->want);
+		if (err && err != -ESRCH)
+			pr_warn("lvs_sync_daemon: stopping the %s daemon: %s", kind(d->want),
+				strerror(-err));
+	}
+	if (next->inst[0])
+		pr_info("lvs_sync_daemon: now %s on %s, syncid %u", next->inst,
+			next->cfg.mcast_ifn, next->cfg.syncid);
+	else
+		pr_info("lvs_sync_daemon: no longer configured: its daemon stopped");
+	memset(d, 0, sizeof(*d));
+	*cur = *next;
+	return true;
+}

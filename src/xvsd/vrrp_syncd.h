@@ -4,7 +4,8 @@
  * keepalived's VRRP process runs it: the connection sync daemon (sync.h) is
  * master while the named instance is MASTER and backup in every other
  * state; a change stops the daemon of the other kind (whoever started it)
- * and starts the wanted one.
+ * and starts the wanted one. A reload that changes the line stops the
+ * daemon and starts the new one.
  */
 #ifndef XVSD_VRRP_SYNCD_H
 #define XVSD_VRRP_SYNCD_H
@@ -28,5 +29,15 @@ struct vrrp_syncd {
  */
 void vrrp_syncd_follow(struct vrrp_syncd *d, const struct vrrp_syncd_conf *c,
 		       struct sync *sync, enum vrrp_state s);
+
+/*
+ * keepalived.conf reloaded (SIGHUP) with lvs_sync_daemon now @next (inst
+ * "": none). The same line as *@cur: nothing, returns false. Another one:
+ * the daemon @cur had running stops, *@cur becomes @next, returns true;
+ * the next vrrp_syncd_follow() starts the new daemon, as keepalived's
+ * reload stops and starts it.
+ */
+bool vrrp_syncd_reload(struct vrrp_syncd *d, struct vrrp_syncd_conf *cur,
+		       const struct vrrp_syncd_conf *next, struct sync *sync);
 
 #endif /* XVSD_VRRP_SYNCD_H */

@@ -5,9 +5,13 @@
  * daemon in every state but MASTER, a master one (and globals.sync_master
  * set) on MASTER, the other kind stopped at each change, nothing redone
  * while the state stays, a missing interface retried, and a daemon of the
- * wanted kind already started by ipvsadm left as it is.
+ * wanted kind already started by ipvsadm left as it is. A SIGHUP reload
+ * (vrrp_reload_syncd()) leaves the daemon alone while the lvs_sync_daemon
+ * line is the same, restarts it when the line changes, stops it when the
+ * line goes, and follows an instance no VIP names.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -18,9 +22,11 @@
 #include <bpf/bpf.h>
 #include <cmocka.h>
 
+#include "xvsd/kaconf/kaconf.h"
 #include "xvsd/loop.h"
 #include "xvsd/state.h"
 #include "xvsd/sync.h"
+#include "xvsd/vrrp.h"
 #include "xvsd/vrrp_syncd.h"
 #include "xvsd_maps_test.h"
 
@@ -30,6 +36,7 @@ struct fixture {
 	struct xvsd_maps m;
 	struct loop *l;
 	struct vrrp_syncd_conf conf;
+	struct vrrp *v;		/* test_reload's follower */
 };
 
 static int setup(void **state)
@@ -64,6 +71,7 @@ static int teardown(void **state)
 		return 0;
 	sync_free(f->st.sync);
 	loop_free(f->l);
+	vrrp_free(f->v);
 	state_free(&f->st);
 	xvs__destroy(f->skel);
 	free(f);
@@ -187,6 +195,87 @@ static void test_started_by_ipvsadm(void **state)
 	assert_int_equal(sync_stop(f->st.sync, XVS_DAEMON_MASTER), 0);
 }
 
+#define VRRP_INST(name, id, vip) \
+	"vrrp_instance " name " {\n interface lo\n virtual_router_id " id "\n" \
+	" priority 100\n virtual_ipaddress {\n  " vip "\n }\n}\n"
+
+/*
+ * keepalived.conf with lvs_sync_daemon line @syncd ("": none) on our port;
+ * VI_2's block only when the line names it (a reload that adds it).
+ */
+static struct ka_conf *conf_with(struct fixture *f, const char *syncd)
+{
+	char text[1024], line[128] = "", err[256];
+	struct ka_conf *c;
+
+	if (syncd[0])
+		snprintf(line, sizeof(line), "lvs_sync_daemon %s port %u", syncd,
+			 ntohs(f->conf.cfg.mcast_port));
+	snprintf(text, sizeof(text),
+		 "global_defs {\n  vrrp_notify_fifo /tmp/test_sync_follow.%d.fifo\n  %s\n}\n"
+		 VRRP_INST("VI_1", "51", "192.168.1.200") "%s",
+		 getpid(), line,
+		 strstr(syncd, "VI_2") ? VRRP_INST("VI_2", "52", "192.168.1.201") : "");
+	c = kaconf_parse("keepalived.conf", text, err, sizeof(err));
+	assert_non_null(c);
+	assert_null(c->warnings);
+	return c;
+}
+
+/* SIGHUP with lvs_sync_daemon @syncd. */
+static void reload(struct fixture *f, const char *syncd)
+{
+	struct ka_conf *c = conf_with(f, syncd);
+
+	vrrp_reload_syncd(f->v, c);
+	kaconf_free(c);
+}
+
+static void test_reload(void **state)
+{
+	struct fixture *f = *state;
+	struct vrrp_conf vc;
+	struct ka_conf *c;
+	char err[256];
+	__u32 id = 0;
+
+	NEED_ROOT(f);
+	memset(&vc, 0, sizeof(vc));
+	c = conf_with(f, "lo VI_1 id 9");
+	assert_int_equal(vrrp_conf_from_kaconf(&vc, c, err, sizeof(err)), 0);
+	kaconf_free(c);
+	f->v = vrrp_new(&vc);
+	assert_non_null(f->v);
+	assert_int_equal(vrrp_serve(f->v, f->l, &f->st), 0);
+	assert_int_equal(vrrp_line(f->v, &f->st, "INSTANCE \"VI_1\" MASTER 100"), 1);
+	assert_int_equal(running(f, &id), XVS_DAEMON_MASTER);
+	assert_int_equal(id, 9);
+	/* unchanged: not even restarted (stopped behind its back, it stays so) */
+	assert_int_equal(sync_stop(f->st.sync, XVS_DAEMON_MASTER), 0);
+	reload(f, "lo VI_1 id 9");
+	assert_int_equal(running(f, NULL), 0);
+	/* changed: the new one runs at once, in the instance's state */
+	reload(f, "lo VI_1 id 10");
+	assert_int_equal(running(f, &id), XVS_DAEMON_MASTER);
+	assert_int_equal(id, 10);
+	assert_int_equal(sync_master_flag(f), 1);
+	reload(f, "lo VI_1 id 10");
+	assert_int_equal(running(f, &id), XVS_DAEMON_MASTER);
+	/* gone: stopped */
+	reload(f, "");
+	assert_int_equal(running(f, NULL), 0);
+	assert_int_equal(sync_master_flag(f), 0);
+	/* an instance added by the reload: backup until it says otherwise */
+	reload(f, "lo VI_2 id 11");
+	assert_int_equal(running(f, &id), XVS_DAEMON_BACKUP);
+	assert_int_equal(id, 11);
+	assert_int_equal(vrrp_instance_state(f->v, "VI_2"), VRRP_UNKNOWN);
+	/* and its MASTER */
+	assert_int_equal(vrrp_line(f->v, &f->st, "INSTANCE \"VI_2\" MASTER 100"), 1);
+	assert_int_equal(running(f, NULL), XVS_DAEMON_MASTER);
+	assert_int_equal(sync_stop(f->st.sync, XVS_DAEMON_MASTER), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_interface, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_yet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_started_by_ipvsadm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
