@@ -52,12 +52,18 @@ static int check_dest(struct xvsd *st, const struct xvs_ctl_svc_id *id,
 	return 0;
 }
 
-static struct xvsd_dest *find_live(struct xvsd *st, __u32 svc_id, __u32 addr, __u16 port)
+/*
+ * A live server is linked in its service's list @sd (it is made live just
+ * before it is linked and unlinked just before it goes to the trash;
+ * adoption unlinks or trashes the others): look there, not through every id.
+ */
+static struct xvsd_dest *find_live(struct xvsd *st, const struct xvs_svc_dests *sd,
+				   __u32 svc_id, __u32 addr, __u16 port)
 {
 	__u32 i;
 
-	for (i = 1; i < XVS_MAX_DEST; i++) {
-		struct xvsd_dest *d = st->dests[i];
+	for (i = 0; i < sd->count; i++) {
+		struct xvsd_dest *d = sd->dest[i] < XVS_MAX_DEST ? st->dests[sd->dest[i]] : NULL;
 
 		if (d && !d->trashed && d->info.svc_id == svc_id && d->info.addr == addr &&
 		    d->info.port == port)
@@ -72,6 +78,8 @@ static struct xvsd_dest *find_trash(struct xvsd *st, const struct xvs_svc_key *v
 {
 	__u32 i;
 
+	if (!st->ntrashed)
+		return NULL;
 	for (i = 1; i < XVS_MAX_DEST; i++) {
 		struct xvsd_dest *d = st->dests[i];
 
@@ -83,11 +91,12 @@ static struct xvsd_dest *find_trash(struct xvsd *st, const struct xvs_svc_key *v
 	return NULL;
 }
 
+/* The lowest free id: every id below st->dest_id_low is taken. */
 static __u32 alloc_dest_id(struct xvsd *st)
 {
 	__u32 i;
 
-	for (i = 1; i < XVS_MAX_DEST; i++)
+	for (i = st->dest_id_low ? st->dest_id_low : 1; i < XVS_MAX_DEST; i++)
 		if (!st->dests[i])
 			return i;
 	return 0;
@@ -106,13 +115,13 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	err = check_dest(st, id, req, &s, &port);
 	if (err)
 		return err;
-	if (find_live(st, s->id, req->addr[0], port))
-		return -EEXIST;
-	if (bad_dest_addr(req->addr[0]))
-		return -EINVAL;
 	err = state_read_list(st, s->id, &sd);
 	if (err)
 		return err;
+	if (find_live(st, &sd, s->id, req->addr[0], port))
+		return -EEXIST;
+	if (bad_dest_addr(req->addr[0]))
+		return -EINVAL;
 	if (sd.count >= XVS_MAX_RS)
 		return -ENOSPC;
 
@@ -159,9 +168,13 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	d->info = info;
 	d->vs = s->key;
 	d->vs_known = true;
+	if (d->trashed)
+		st->ntrashed--;
 	d->trashed = false;
 	if (fresh) {
 		st->dests[d->id] = fresh;
+		/* alloc_dest_id() gave the lowest free id. */
+		st->dest_id_low = d->id + 1;
 	} else {
 		pr_debug("server id %u back from the trash", d->id);
 	}
@@ -187,12 +200,12 @@ int dest_edit(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs
 	err = check_dest(st, id, req, &s, &port);
 	if (err)
 		return err;
-	d = find_live(st, s->id, req->addr[0], port);
-	if (!d)
-		return -ENOENT;
 	err = state_read_list(st, s->id, &sd);
 	if (err)
 		return err;
+	d = find_live(st, &sd, s->id, req->addr[0], port);
+	if (!d)
+		return -ENOENT;
 	i = sched_list_find(&sd, d->id);
 	if (i < 0)
 		return -ENOENT;
@@ -239,12 +252,12 @@ int dest_del(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	if (!s)
 		return -ESRCH;
 	port = req->port ? req->port : key.port;
-	d = find_live(st, s->id, req->addr[0], port);
-	if (!d)
-		return -ENOENT;
 	err = state_read_list(st, s->id, &sd);
 	if (err)
 		return err;
+	d = find_live(st, &sd, s->id, req->addr[0], port);
+	if (!d)
+		return -ENOENT;
 	i = sched_list_find(&sd, d->id);
 	if (i >= 0) {
 		sched_list_del(&sd, i);
@@ -261,5 +274,6 @@ int dest_del(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	d->info = info;
 	d->trashed = true;
 	d->trashed_at = state_now_ns();
+	st->ntrashed++;
 	return 0;
 }

@@ -194,6 +194,7 @@ static int adopt_dests(struct xvsd *st)
 		if (!(info.flags & XVS_DEST_F_AVAILABLE) || !dest_linked(st, &info, id)) {
 			d->trashed = true;
 			d->trashed_at = now;
+			st->ntrashed++;
 			if (info.flags & XVS_DEST_F_AVAILABLE) {
 				/* Crashed halfway through a removal: finish it. */
 				d->info.flags &= ~XVS_DEST_F_AVAILABLE;
@@ -252,6 +253,7 @@ int state_adopt(struct xvsd *st, const struct xvsd_maps *maps)
 	st->maps = *maps;
 	/* The pinned addr_set may be an older xvsd's: the first change rebuilds it. */
 	st->addrset_stale = true;
+	st->dest_id_low = 1;
 	err = adopt_globals(st);
 	if (!err)
 		err = adopt_services(st);
@@ -282,6 +284,8 @@ void state_free(struct xvsd *st)
 		st->dests[i] = NULL;
 	}
 	st->nsvcs = 0;
+	st->ntrashed = 0;
+	st->dest_id_low = 1;
 }
 
 /* Free trashed servers idle for @min_age_ns that no connection references. */
@@ -311,6 +315,9 @@ static int trash_free(struct xvsd *st, __u64 now_ns, __u64 min_age_ns)
 		pr_debug("freed removed server id %u", id);
 		free(d);
 		st->dests[id] = NULL;
+		st->ntrashed--;
+		if (id < st->dest_id_low)
+			st->dest_id_low = id;
 		freed++;
 	}
 	return freed;

@@ -43,6 +43,8 @@ struct xvsd {
 	struct xvsd_svc *svcs[XVS_MAX_SVC];	/* by id; 0 unused */
 	struct xvsd_dest *dests[XVS_MAX_DEST];	/* by id; 0 unused */
 	__u32 nsvcs;
+	__u32 ntrashed;		/* dests[] entries in the trash */
+	__u32 dest_id_low;	/* every dest id below it is taken */
 	bool addrset_stale;	/* addr_set may differ from the above: rebuild it whole */
 	struct xvs_globals globals;
 	struct est est_total;

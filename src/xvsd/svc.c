@@ -248,6 +248,8 @@ static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 		d->info.flags &= ~XVS_DEST_F_AVAILABLE;
 		if (bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY))
 			pr_warn("remove server id %u: %s", d->id, strerror(errno));
+		if (!d->trashed)
+			st->ntrashed++;
 		d->trashed = true;
 		d->trashed_at = now;
 	}
