@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * addr_set upkeep. The wanted entries are each service's VIP and each
- * linked NAT server's address, port and protocol, with how many services
- * name them: a VIP counts once per service, a server once per service it
+ * linked NAT server's address, port and protocol (TCP and UDP for an fwmark
+ * service's), with how many services name them: a VIP counts once per service, a server once per service it
  * is linked in. A configuration change adjusts the counts it touches
  * (addrset_svc(), addrset_dest(): two map calls); the sweep, and the first
  * change after an adjustment failed or after adoption, rebuild the whole
@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <bpf/bpf.h>
 
 #include "addrset.h"
@@ -50,23 +51,33 @@ static void svc_key(const struct xvsd_svc *s, struct xvs_addr_key *key)
 	key->kind = XVS_ADDR_VIP;
 }
 
-/* False for a server that names no entry (removed, or not NAT). */
-static bool dest_key(const struct xvsd_dest *d, struct xvs_addr_key *key)
+/*
+ * Server @d's entries in @key: none when it names none (removed, or not
+ * NAT); an fwmark service's server (protocol 0) has one for TCP and one
+ * for UDP, as its mark may take both and replies carry their own.
+ */
+static int dest_keys(const struct xvsd_dest *d, struct xvs_addr_key key[2])
 {
 	if (d->trashed || !d->vs_known || d->info.fwd != XVS_FWD_MASQ)
-		return false;
+		return 0;
 	memset(key, 0, sizeof(*key));
 	key->addr = d->info.addr;
 	key->port = d->info.port;
-	key->proto = d->vs.proto;
+	key->proto = d->vs.proto ? d->vs.proto : IPPROTO_TCP;
 	key->kind = XVS_ADDR_RS;
-	return true;
+	if (d->vs.proto)
+		return 1;
+	key[1] = key[0];
+	key[1].proto = IPPROTO_UDP;
+	return 2;
 }
 
 static size_t collect(const struct xvsd *st, struct want *w)
 {
+	struct xvs_addr_key key[2];
 	size_t n = 0;
 	__u32 i;
+	int j, nk;
 
 	for (i = 1; i < XVS_MAX_SVC; i++) {
 		if (!st->svcs[i])
@@ -75,9 +86,11 @@ static size_t collect(const struct xvsd *st, struct want *w)
 		w[n++].count = 1;
 	}
 	for (i = 1; i < XVS_MAX_DEST; i++) {
-		if (!st->dests[i] || !dest_key(st->dests[i], &w[n].key))
-			continue;
-		w[n++].count = 1;
+		nk = st->dests[i] ? dest_keys(st->dests[i], key) : 0;
+		for (j = 0; j < nk; j++) {
+			w[n].key = key[j];
+			w[n++].count = 1;
+		}
 	}
 	return merge(w, n);
 }
@@ -97,7 +110,7 @@ static int port0_sync(struct xvsd *st)
 
 int addrset_sync(struct xvsd *st)
 {
-	struct want *w = calloc(XVS_MAX_SVC + XVS_MAX_DEST, sizeof(*w));
+	struct want *w = calloc(XVS_MAX_SVC + 2 * XVS_MAX_DEST, sizeof(*w));
 	struct xvs_addr_key key, next, *prev = NULL;
 	struct want probe;
 	size_t n, i;
@@ -171,10 +184,13 @@ void addrset_svc(struct xvsd *st, const struct xvsd_svc *s, int delta)
 
 void addrset_dest(struct xvsd *st, const struct xvsd_dest *d, int delta)
 {
-	struct xvs_addr_key key;
+	struct xvs_addr_key key[2];
+	int i, n;
 
-	if (st->addrset_stale || !dest_key(d, &key))
+	if (st->addrset_stale)
 		return;
-	if (adjust(st, &key, delta))
-		st->addrset_stale = true;
+	n = dest_keys(d, key);
+	for (i = 0; i < n; i++)
+		if (adjust(st, &key[i], delta))
+			st->addrset_stale = true;
 }
