@@ -101,21 +101,11 @@ static __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* The mark of fwmark service @svc_id (its svc_map address), or 0. */
-static __u32 svc_mark(const struct xvsd *st, __u32 svc_id)
-{
-	const struct xvsd_svc *svc = svc_id < XVS_MAX_SVC ? st->svcs[svc_id] : NULL;
-
-	return svc && (svc->cfg.flags & XVS_SVC_F_FWMARK) ? ntohl(svc->key.addr) : 0;
-}
-
 static void queue(struct sync *s, const struct xvs_conn *cn, __u8 proto)
 {
 	struct sync_conn *c = &s->out[s->n++];
 
-	sync_conn_from(c, cn, proto);
-	c->timeout = sync_conn_left(cn, mono_ns());
-	c->fwmark = svc_mark(s->st, cn->svc_id);
+	sync_record(s->st, cn, proto, mono_ns(), c);
 	if (s->n >= s->cap)
 		flush(s);
 }

@@ -1,10 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A synced record's service and server here (sync_resolve.h). */
+/* A connection's sync record, and a synced record's service and server here (sync_resolve.h). */
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "sync_resolve.h"
+
+void sync_record(const struct xvsd *st, const struct xvs_conn *cn, __u8 proto, __u64 now_ns,
+		 struct sync_conn *c)
+{
+	const struct xvsd_svc *svc = cn->svc_id < XVS_MAX_SVC ? st->svcs[cn->svc_id] : NULL;
+
+	sync_conn_from(c, cn, proto);
+	c->timeout = sync_conn_left(cn, now_ns);
+	if (svc && (svc->cfg.flags & XVS_SVC_F_FWMARK))
+		c->fwmark = ntohl(svc->key.addr);
+}
 
 /* Our id of server @addr:@port in the list of service @svc_id, or 0; @any: any port. */
 static __u32 list_find(struct sync_resolve *r, __u32 svc_id, __u32 addr, __u16 port,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Connection sync, backup side: a record as the master sent it
- * (sync_msg.h) turned into an entry for the xvs_sync_in program, with this
- * director's service and server ids (ids differ between directors). The
+ * Connection sync between ids and records. Master side: a connection's
+ * record (sync_msg.h) with its service's mark. Backup side: a record as
+ * the master sent it turned into an entry for the xvs_sync_in program, with
+ * this director's service and server ids (ids differ between directors). The
  * service is found as IPVS's ip_vs_service_find() finds it (mark, then
  * protocol, VIP and port, then the VIP's port-0 service), the server as
  * ip_vs_find_dest() does (its port, else one without a port).
@@ -28,6 +29,14 @@ static inline void sync_resolve_reset(struct sync_resolve *r)
 {
 	r->list_svc = 0;
 }
+
+/*
+ * The record of IN entry @cn (@proto from its key) at @now_ns (the
+ * datapath's clock): its time left, and the mark of its service if that is
+ * an fwmark service (0 else, or when the service is gone).
+ */
+void sync_record(const struct xvsd *st, const struct xvs_conn *cn, __u8 proto, __u64 now_ns,
+		 struct sync_conn *c);
 
 /* Fill @e from @c with our ids: 0, or -ENOENT (no such service or server here). */
 int sync_resolve(struct sync_resolve *r, const struct sync_conn *c, struct xvs_sync_ent *e);

@@ -6,7 +6,10 @@
  * falls back to (protocol, VIP, port) and loses its FWMARK flag, a port-0
  * service's connection and template, a record of an older xvs (no mark, no
  * PORT0 flag) still keyed as our datapath keys it, and records naming no
- * service or server here are refused.
+ * service or server here are refused. Master to backup: the record a
+ * connection or template makes (sync_record(): its service's mark) goes
+ * through the wire format and comes back to the same service, server and
+ * flags.
  *
  * Services: FWM 7 rr -p [10.0.0.2:0, 10.0.0.4:80]
  *           TCP 192.168.1.200:0 rr -p [10.0.0.3:0]
@@ -232,6 +235,97 @@ static void test_not_here(void **state)
 	}
 }
 
+/* The id of server @rip:@port in service (@proto, @port, @fwmark)'s list. */
+static void ids_of(struct fixture *f, int proto, int port, __u32 fwmark, const char *rip,
+		   int rport, __u32 *svc_id, __u32 *dest_id)
+{
+	struct xvs_ctl_svc s = svc_req(proto, port, fwmark);
+	struct xvs_svc_dests sd;
+	struct xvs_svc_key key;
+	struct xvsd_svc *svc;
+	__u32 addr, i;
+
+	inet_pton(AF_INET, rip, &addr);
+	assert_int_equal(svc_key_from_id(&s.id, &key), 0);
+	svc = state_find_svc(&f->st, &key);
+	assert_non_null(svc);
+	*svc_id = svc->id;
+	*dest_id = 0;
+	assert_int_equal(state_read_list(&f->st, svc->id, &sd), 0);
+	for (i = 0; i < sd.count; i++)
+		if (f->st.dests[sd.dest[i]]->info.addr == addr &&
+		    f->st.dests[sd.dest[i]]->info.port == htons(rport))
+			*dest_id = sd.dest[i];
+	assert_int_not_equal(*dest_id, 0);
+}
+
+/* @cn (@proto) as the master sends it and the backup takes it: same ids, flags, mark. */
+static void round_trip(struct fixture *f, const struct xvs_conn *cn, __u8 proto, __u32 fwmark)
+{
+	__u8 buf[SYNC_MSG_HDR_LEN + SYNC_MSG_CONN_LEN], syncid;
+	struct sync_conn c, got;
+	struct xvs_sync_ent e;
+
+	sync_record(&f->st, cn, proto, cn->last_seen, &c);
+	assert_int_equal(c.fwmark, fwmark);
+	assert_int_equal(c.timeout, cn->timeout);
+	sync_msg_encode(buf, 1, &c, 1);
+	assert_int_equal(sync_msg_decode(buf, sizeof(buf), &syncid, &got, 1), 1);
+	assert_int_equal(sync_resolve(&f->r, &got, &e), 0);
+	assert_int_equal(e.proto, proto);
+	assert_int_equal(e.conn.svc_id, cn->svc_id);
+	assert_int_equal(e.conn.dest_id, cn->dest_id);
+	assert_int_equal(e.conn.flags, cn->flags);
+	assert_int_equal(e.conn.vaddr, cn->vaddr);
+	assert_int_equal(e.conn.vport, cn->vport);
+	assert_int_equal(e.conn.dport, cn->dport);
+	assert_int_equal(e.conn.tpl_addr, cn->tpl_addr);
+}
+
+static void test_master_to_backup(void **state)
+{
+	struct fixture *f = *state;
+	struct xvs_conn cn = { .cport = htons(40000), .state = XVS_TCP_S_ESTABLISHED,
+			       .timeout = 900, .last_seen = 5000000000ULL };
+	struct xvs_conn tpl = { .state = XVS_TPL_S_ASSURED | XVS_CONN_INACTIVE,
+				.flags = XVS_CONN_F_TEMPLATE, .timeout = 60, .n_control = 1,
+				.last_seen = 5000000000ULL };
+
+	NEED_ROOT(f);
+	inet_pton(AF_INET, "192.168.1.50", &cn.caddr);
+	inet_pton(AF_INET, VIP, &cn.vaddr);
+	cn.tpl_addr = tpl.caddr = cn.caddr;
+	/* fwmark: a connection it controls and its template (protocol 0, no ports) */
+	ids_of(f, 0, 0, 7, "10.0.0.2", 0, &cn.svc_id, &cn.dest_id);
+	inet_pton(AF_INET, "10.0.0.2", &cn.daddr);
+	cn.vport = cn.dport = htons(443);
+	cn.flags = XVS_CONN_F_CONTROLLED | XVS_CONN_F_FWMARK | XVS_CONN_F_SEEN_REPLY;
+	round_trip(f, &cn, IPPROTO_TCP, 7);
+	ids_of(f, 0, 0, 7, "10.0.0.4", 80, &tpl.svc_id, &tpl.dest_id);
+	inet_pton(AF_INET, "10.0.0.4", &tpl.daddr);
+	tpl.vaddr = htonl(7);
+	round_trip(f, &tpl, 0, 7);
+	/* port 0: a connection and its template (port 0) */
+	ids_of(f, IPPROTO_TCP, 0, 0, "10.0.0.3", 0, &cn.svc_id, &cn.dest_id);
+	inet_pton(AF_INET, "10.0.0.3", &cn.daddr);
+	cn.vport = cn.dport = htons(2000);
+	cn.flags = XVS_CONN_F_CONTROLLED | XVS_CONN_F_PORT0;
+	round_trip(f, &cn, IPPROTO_TCP, 0);
+	tpl.svc_id = cn.svc_id;
+	tpl.dest_id = cn.dest_id;
+	tpl.daddr = cn.daddr;
+	tpl.vaddr = cn.vaddr;
+	round_trip(f, &tpl, IPPROTO_TCP, 0);
+	/* its own port's service */
+	ids_of(f, IPPROTO_TCP, 80, 0, "10.0.0.2", 8080, &cn.svc_id, &cn.dest_id);
+	inet_pton(AF_INET, "10.0.0.2", &cn.daddr);
+	cn.vport = htons(80);
+	cn.dport = htons(8080);
+	cn.flags = XVS_CONN_F_SEEN_REPLY;
+	cn.tpl_addr = 0;
+	round_trip(f, &cn, IPPROTO_TCP, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mark_not_here, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_here, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_master_to_backup, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
