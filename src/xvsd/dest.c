@@ -72,25 +72,6 @@ static struct xvsd_dest *find_live(struct xvsd *st, const struct xvs_svc_dests *
 	return NULL;
 }
 
-/* IPVS ip_vs_trash_get_dest(): same service identity, address and port. */
-static struct xvsd_dest *find_trash(struct xvsd *st, const struct xvs_svc_key *vs, __u32 addr,
-				    __u16 port)
-{
-	__u32 i;
-
-	if (!st->ntrashed)
-		return NULL;
-	for (i = 1; i < XVS_MAX_DEST; i++) {
-		struct xvsd_dest *d = st->dests[i];
-
-		if (d && d->trashed && d->vs_known && d->vs.addr == vs->addr &&
-		    d->vs.port == vs->port && d->vs.proto == vs->proto && d->info.addr == addr &&
-		    d->info.port == port)
-			return d;
-	}
-	return NULL;
-}
-
 /* The lowest free id: every id below st->dest_id_low is taken. */
 static __u32 alloc_dest_id(struct xvsd *st)
 {
@@ -125,7 +106,7 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	if (sd.count >= XVS_MAX_RS)
 		return -ENOSPC;
 
-	d = find_trash(st, &s->key, req->addr[0], port);
+	d = state_trash_find(st, &s->key, req->addr[0], port);
 	if (!d) {
 		fresh = calloc(1, sizeof(*fresh));
 		if (!fresh)
@@ -169,8 +150,7 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	d->vs = s->key;
 	d->vs_known = true;
 	if (d->trashed)
-		st->ntrashed--;
-	d->trashed = false;
+		state_trash_take(st, d);
 	if (fresh) {
 		st->dests[d->id] = fresh;
 		/* alloc_dest_id() gave the lowest free id. */
@@ -272,8 +252,6 @@ int dest_del(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	if (bpf_map_update_elem(st->maps.dest_info, &d->id, &info, BPF_ANY))
 		pr_warn("remove server id %u: %s", d->id, strerror(errno));
 	d->info = info;
-	d->trashed = true;
-	d->trashed_at = state_now_ns();
-	st->ntrashed++;
+	state_trash_put(st, d, state_now_ns());
 	return 0;
 }

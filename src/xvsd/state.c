@@ -65,6 +65,57 @@ struct xvsd_svc *state_find_svc(struct xvsd *st, const struct xvs_svc_key *key)
 	return NULL;
 }
 
+static struct xvsd_dest **trash_bucket(struct xvsd *st, const struct xvs_svc_key *vs,
+				       __u32 addr, __u16 port)
+{
+	__u32 h = (vs->addr ^ ((__u32)vs->port << 16) ^ vs->proto) * 0x9e3779b1u;
+
+	h = (h ^ addr ^ port) * 0x9e3779b1u;
+	return &st->trash[h >> 20 & (XVSD_TRASH_BUCKETS - 1)];
+}
+
+void state_trash_put(struct xvsd *st, struct xvsd_dest *d, __u64 now_ns)
+{
+	struct xvsd_dest **b;
+
+	d->trashed = true;
+	d->trashed_at = now_ns;
+	/* A server of a service gone before a restart can never come back. */
+	if (!d->vs_known)
+		return;
+	b = trash_bucket(st, &d->vs, d->info.addr, d->info.port);
+	d->trash_next = *b;
+	*b = d;
+}
+
+void state_trash_take(struct xvsd *st, struct xvsd_dest *d)
+{
+	struct xvsd_dest **p;
+
+	d->trashed = false;
+	if (!d->vs_known)
+		return;
+	for (p = trash_bucket(st, &d->vs, d->info.addr, d->info.port); *p; p = &(*p)->trash_next) {
+		if (*p == d) {
+			*p = d->trash_next;
+			break;
+		}
+	}
+	d->trash_next = NULL;
+}
+
+struct xvsd_dest *state_trash_find(struct xvsd *st, const struct xvs_svc_key *vs, __u32 addr,
+				   __u16 port)
+{
+	struct xvsd_dest *d;
+
+	for (d = *trash_bucket(st, vs, addr, port); d; d = d->trash_next)
+		if (d->vs.addr == vs->addr && d->vs.port == vs->port &&
+		    d->vs.proto == vs->proto && d->info.addr == addr && d->info.port == port)
+			return d;
+	return NULL;
+}
+
 int state_read_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
 {
 	memset(sd, 0, sizeof(*sd));
@@ -192,9 +243,7 @@ static int adopt_dests(struct xvsd *st)
 			d->vs_known = true;
 		}
 		if (!(info.flags & XVS_DEST_F_AVAILABLE) || !dest_linked(st, &info, id)) {
-			d->trashed = true;
-			d->trashed_at = now;
-			st->ntrashed++;
+			state_trash_put(st, d, now);
 			if (info.flags & XVS_DEST_F_AVAILABLE) {
 				/* Crashed halfway through a removal: finish it. */
 				d->info.flags &= ~XVS_DEST_F_AVAILABLE;
@@ -284,7 +333,7 @@ void state_free(struct xvsd *st)
 		st->dests[i] = NULL;
 	}
 	st->nsvcs = 0;
-	st->ntrashed = 0;
+	memset(st->trash, 0, sizeof(st->trash));
 	st->dest_id_low = 1;
 }
 
@@ -313,9 +362,9 @@ static int trash_free(struct xvsd *st, __u64 now_ns, __u64 min_age_ns)
 			continue;
 		}
 		pr_debug("freed removed server id %u", id);
+		state_trash_take(st, d);
 		free(d);
 		st->dests[id] = NULL;
-		st->ntrashed--;
 		if (id < st->dest_id_low)
 			st->dest_id_low = id;
 		freed++;

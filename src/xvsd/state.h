@@ -35,15 +35,19 @@ struct xvsd_dest {
 	bool vs_known;		/* false: adopted trash of a service gone before the restart */
 	bool trashed;
 	__u64 trashed_at;	/* CLOCK_MONOTONIC ns */
+	struct xvsd_dest *trash_next;	/* chain of its trash bucket */
 	struct est est;
 };
+
+#define XVSD_TRASH_BUCKETS 4096	/* power of two */
 
 struct xvsd {
 	struct xvsd_maps maps;
 	struct xvsd_svc *svcs[XVS_MAX_SVC];	/* by id; 0 unused */
 	struct xvsd_dest *dests[XVS_MAX_DEST];	/* by id; 0 unused */
 	__u32 nsvcs;
-	__u32 ntrashed;		/* dests[] entries in the trash */
+	/* The trash with a known service, by (service, address, port). */
+	struct xvsd_dest *trash[XVSD_TRASH_BUCKETS];
 	__u32 dest_id_low;	/* every dest id below it is taken */
 	bool addrset_stale;	/* addr_set may differ from the above: rebuild it whole */
 	struct xvs_globals globals;
@@ -77,6 +81,16 @@ int state_write_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd);
 
 /* Connection counts of a server (zeros if unreadable). */
 void state_dest_cnt(struct xvsd *st, __u32 id, struct xvs_dest_cnt *cnt);
+
+/* Move live server @d to the trash, removed at @now_ns. */
+void state_trash_put(struct xvsd *st, struct xvsd_dest *d, __u64 now_ns);
+
+/* Take trashed server @d out of the trash (it comes back, or is freed). */
+void state_trash_take(struct xvsd *st, struct xvsd_dest *d);
+
+/* IPVS ip_vs_trash_get_dest(): the trashed server of service @vs at @addr:@port. */
+struct xvsd_dest *state_trash_find(struct xvsd *st, const struct xvs_svc_key *vs, __u32 addr,
+				   __u16 port);
 
 /* Drop the trashed servers no connection references any more. Returns how many. */
 int state_trash_gc(struct xvsd *st, __u64 now_ns);

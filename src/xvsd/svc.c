@@ -249,9 +249,7 @@ static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 		if (bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY))
 			pr_warn("remove server id %u: %s", d->id, strerror(errno));
 		if (!d->trashed)
-			st->ntrashed++;
-		d->trashed = true;
-		d->trashed_at = now;
+			state_trash_put(st, d, now);
 	}
 	st->svcs[s->id] = NULL;
 	st->nsvcs--;
