@@ -111,8 +111,9 @@ static int conn_valid(const struct sync_conn *c, __u16 known)
 	if ((c->flags & XVS_CONN_F_FWMARK) &&
 	    (!c->fwmark || !(c->flags & XVS_CONN_F_CONTROLLED)))
 		return 0;
+	/* Its vport is 0, or 65535 once invalidated (persist.h): not checked. */
 	if (!c->proto && c->fwmark && (c->flags & XVS_CONN_F_TEMPLATE))
-		return c->state <= XVS_TPL_S_ASSURED && !c->cport && !c->vport;
+		return c->state <= XVS_TPL_S_ASSURED && !c->cport;
 	if (c->proto != IPPROTO_TCP && c->proto != IPPROTO_UDP)
 		return 0;
 	if (c->flags & XVS_CONN_F_TEMPLATE)

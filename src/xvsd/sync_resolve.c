@@ -15,6 +15,13 @@ void sync_record(const struct xvsd *st, const struct xvs_conn *cn, __u8 proto, _
 	c->timeout = sync_conn_left(cn, now_ns);
 	if (svc && (svc->cfg.flags & XVS_SVC_F_FWMARK))
 		c->fwmark = ntohl(svc->key.addr);
+	/* An fwmark template's key holds its mark, whatever became of its service. */
+	if (!proto)
+		c->fwmark = ntohl(cn->vaddr);
+	/* A connection outliving its fwmark service: no mark to name (a backup
+	 * refuses FWMARK without one, and the whole datagram with it). */
+	if (!c->fwmark)
+		c->flags &= ~XVS_CONN_F_FWMARK;
 }
 
 /* Our id of server @addr:@port in the list of service @svc_id, or 0; @any: any port. */

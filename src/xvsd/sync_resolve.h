@@ -33,7 +33,8 @@ static inline void sync_resolve_reset(struct sync_resolve *r)
 /*
  * The record of IN entry @cn (@proto from its key) at @now_ns (the
  * datapath's clock): its time left, and the mark of its service if that is
- * an fwmark service (0 else, or when the service is gone).
+ * an fwmark service (0 else; a template of protocol 0: the mark in its key).
+ * A record always passes sync_msg_decode()'s checks.
  */
 void sync_record(const struct xvsd *st, const struct xvs_conn *cn, __u8 proto, __u64 now_ns,
 		 struct sync_conn *c);

@@ -326,6 +326,34 @@ static void test_master_to_backup(void **state)
 	round_trip(f, &cn, IPPROTO_TCP, 0);
 }
 
+/* Entries whose fwmark service is gone on the master still make valid records. */
+static void test_service_gone(void **state)
+{
+	struct fixture *f = *state;
+	struct xvs_conn cn;
+	__u8 buf[SYNC_MSG_HDR_LEN + 2 * SYNC_MSG_CONN_LEN], syncid;
+	struct sync_conn c[2], got[2];
+
+	NEED_ROOT(f);
+	memset(&cn, 0, sizeof(cn));
+	/* a template: its key's mark */
+	cn.flags = XVS_CONN_F_TEMPLATE;
+	cn.vaddr = htonl(7);
+	cn.svc_id = XVS_MAX_SVC - 1;
+	cn.timeout = 60;
+	sync_record(&f->st, &cn, 0, 0, &c[0]);
+	assert_int_equal(c[0].fwmark, 7);
+	/* a connection it controlled: no mark to name, so no FWMARK */
+	cn.flags = XVS_CONN_F_CONTROLLED | XVS_CONN_F_FWMARK;
+	cn.cport = cn.vport = cn.dport = htons(443);
+	inet_pton(AF_INET, VIP, &cn.vaddr);
+	sync_record(&f->st, &cn, IPPROTO_TCP, 0, &c[1]);
+	assert_int_equal(c[1].fwmark, 0);
+	assert_int_equal(c[1].flags, XVS_CONN_F_CONTROLLED);
+	sync_msg_encode(buf, 1, c, 2);
+	assert_int_equal(sync_msg_decode(buf, sizeof(buf), &syncid, got, 2), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +362,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_port0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_here, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_master_to_backup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service_gone, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

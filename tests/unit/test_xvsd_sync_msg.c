@@ -197,7 +197,7 @@ static void test_refused(void **state)
 	expect_refused(11, 0x0c, one, -EINVAL);		/* FWMARK without a mark */
 }
 
-/* Protocol 0 is an fwmark template's only: with its mark, without ports. */
+/* Protocol 0 is an fwmark template's only: with its mark, without a client port. */
 static void test_fwmark_template(void **state)
 {
 	struct sync_conn c = tcp_conn(), out[1];
@@ -217,9 +217,14 @@ static void test_fwmark_template(void **state)
 	sync_msg_encode(buf, 0, &c, 1);
 	assert_int_equal(sync_msg_decode(buf, sizeof(buf), &syncid, out, 1), -EINVAL);
 	c.fwmark = 3;
-	c.vport = htons(80);
+	c.cport = htons(80);
 	sync_msg_encode(buf, 0, &c, 1);
 	assert_int_equal(sync_msg_decode(buf, sizeof(buf), &syncid, out, 1), -EINVAL);
+	/* invalidated (persist.h): ports 65535 */
+	c.cport = 0;
+	c.vport = c.dport = 0xffff;
+	sync_msg_encode(buf, 0, &c, 1);
+	assert_int_equal(sync_msg_decode(buf, sizeof(buf), &syncid, out, 1), 1);
 }
 
 static void test_udp_and_template_states(void **state)
