@@ -26,6 +26,7 @@
 
 #include "xvs.skel.h"
 #include "loader.h"
+#include "local.h"
 #include "log.h"
 #include "pin.h"
 
@@ -86,7 +87,7 @@ static int size_pool(struct loader *ld)
 	return bpf_map__set_max_entries(ld->skel->maps.conn_pool, pool);
 }
 
-int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max)
+int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max, bool local_clients)
 {
 	struct bpf_map *map;
 	char path[PATH_MAX];
@@ -136,6 +137,8 @@ int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max)
 		err = size_pool(ld);
 	if (err)
 		goto err_destroy;
+	if (!local_clients)
+		local_skip_load(ld->skel);
 	err = xvs__load(ld->skel);
 	if (err) {
 		pr_err("load the datapath: %s%s", strerror(-err),

@@ -25,8 +25,9 @@ struct loader {
 	bool adopted;		/* the maps were pinned already */
 };
 
-/* Prepare the pin dir, check the ABI version, open, size, pin and load. */
-int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max);
+/* Prepare the pin dir, check the ABI version, open, size, pin and load;
+ * the director-local client programs only when @local_clients. */
+int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max, bool local_clients);
 
 /* Attach to c's interfaces in c's mode, replacing earlier xvs programs in
  * place, and detach xvs from interfaces no longer named. */

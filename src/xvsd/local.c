@@ -20,6 +20,14 @@
 #define SO_NETNS_COOKIE 71
 #endif
 
+void local_skip_load(struct xvs *skel)
+{
+	bpf_program__set_autoload(skel->progs.xvs_connect4, false);
+	bpf_program__set_autoload(skel->progs.xvs_sendmsg4, false);
+	bpf_program__set_autoload(skel->progs.xvs_recvmsg4, false);
+	bpf_program__set_autoload(skel->progs.xvs_getpeername4, false);
+}
+
 /* This process's network namespace, as bpf_get_netns_cookie() names it. */
 static int netns_cookie(__u64 *cookie)
 {

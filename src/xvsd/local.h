@@ -18,6 +18,11 @@ struct local {
 	struct bpf_link *getpeername4;
 };
 
+/* Leave the cgroup programs out of @skel's load (before xvs__load()):
+ * verifying them costs seconds at every start, and only local_start()
+ * attaches them. */
+void local_skip_load(struct xvs *skel);
+
 /* Balance connect() to VIPs of processes in @cgroup (a cgroup2 directory). */
 int local_start(struct local *lc, struct xvs *skel, const char *cgroup);
 

@@ -294,7 +294,7 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c, struct ka *k
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	err = loader_load(&ld, c->pin_dir, c->conn_max);
+	err = loader_load(&ld, c->pin_dir, c->conn_max, c->local_cgroup[0]);
 	if (err)
 		goto out_free;
 	err = loader_attach(&ld, c);
