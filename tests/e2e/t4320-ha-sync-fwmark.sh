@@ -79,7 +79,8 @@ test_expect_success 'd1 links down: through d2 the client keeps the synced templ
 	on "$NS_D1" ip link set eth0 down &&
 	on "$NS_D1" ip link set eth1 down &&
 	wait_until 15 ha_holds d2 192.168.1.200 eth0 &&
-	wait_until 5 eval "answer 80 | grep -q ." &&
+	wait_until 5 eval "answer 80 >\"$TOPO_TMP/first\"; test -s \"$TOPO_TMP/first\"" &&
+	cmp "$TOPO_TMP/first" "$TOPO_TMP/rs_fwm" &&
 	for i in 1 2 3; do
 		test "$(answer 80)" = "$(cat "$TOPO_TMP/rs_fwm")" &&
 		test "$(answer 8080)" = "$(cat "$TOPO_TMP/rs_p0")" || return 1
