@@ -61,7 +61,6 @@ static void write_conf(struct fixture *f, int timeout)
 static int setup(void **state)
 {
 	struct fixture *f;
-	struct xvsd_maps m;
 	int fd;
 
 	if (geteuid()) {
@@ -69,8 +68,7 @@ static int setup(void **state)
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &m);
-	assert_int_equal(state_adopt(&f->st, &m), 0);
+	xvsd_test_state_load(&f->skel, &f->st, NULL);
 	f->l = loop_new();
 	assert_non_null(f->l);
 	strcpy(f->path, "/tmp/test_ka_reload.XXXXXX");
@@ -95,20 +93,11 @@ static int teardown(void **state)
 	ka_stop(f->k);
 	ka_free(f->k);
 	loop_free(f->l);
-	state_free(&f->st);
-	xvs__destroy(f->skel);
+	xvsd_test_state_free(f->skel, &f->st);
 	unlink(f->path);
 	free(f);
 	return 0;
 }
-
-#define NEED_ROOT(f)                                          \
-	do {                                                  \
-		if (!(f)) {                                   \
-			print_message("skip: needs root\n"); \
-			skip();                               \
-		}                                             \
-	} while (0)
 
 static struct xvs_svc_key key_of(__u8 proto, __u16 port, __u32 addr_or_mark)
 {

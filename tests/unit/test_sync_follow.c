@@ -48,8 +48,7 @@ static int setup(void **state)
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &f->m);
-	assert_int_equal(state_adopt(&f->st, &f->m), 0);
+	xvsd_test_state_load(&f->skel, &f->st, &f->m);
 	f->l = loop_new();
 	assert_non_null(f->l);
 	f->st.sync = sync_new(f->l, &f->st);
@@ -72,19 +71,10 @@ static int teardown(void **state)
 	sync_free(f->st.sync);
 	loop_free(f->l);
 	vrrp_free(f->v);
-	state_free(&f->st);
-	xvs__destroy(f->skel);
+	xvsd_test_state_free(f->skel, &f->st);
 	free(f);
 	return 0;
 }
-
-#define NEED_ROOT(f)                                          \
-	do {                                                  \
-		if (!(f)) {                                   \
-			print_message("skip: needs root\n"); \
-			skip();                               \
-		}                                             \
-	} while (0)
 
 /* The one running daemon's state (XVS_DAEMON_*), 0 for none; fails on two. */
 static __u32 running(struct fixture *f, __u32 *syncid)

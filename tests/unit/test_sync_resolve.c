@@ -76,15 +76,13 @@ static void add(struct xvsd *st, struct xvs_ctl_svc s, __u32 flags, const char *
 static int setup(void **state)
 {
 	struct fixture *f;
-	struct xvsd_maps m;
 
 	if (geteuid()) {
 		*state = NULL;
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &m);
-	assert_int_equal(state_adopt(&f->st, &m), 0);
+	xvsd_test_state_load(&f->skel, &f->st, NULL);
 	f->r.st = &f->st;
 	add(&f->st, svc_req(0, 0, 7), XVS_SVC_F_PERSISTENT, "10.0.0.2", 0);
 	add(&f->st, svc_req(0, 0, 7), XVS_SVC_F_PERSISTENT, "10.0.0.4", 80);
@@ -100,19 +98,10 @@ static int teardown(void **state)
 
 	if (!f)
 		return 0;
-	state_free(&f->st);
-	xvs__destroy(f->skel);
+	xvsd_test_state_free(f->skel, &f->st);
 	free(f);
 	return 0;
 }
-
-#define NEED_ROOT(f)                                          \
-	do {                                                  \
-		if (!(f)) {                                   \
-			print_message("skip: needs root\n"); \
-			skip();                               \
-		}                                             \
-	} while (0)
 
 static struct sync_conn rec(int proto, int vport, const char *rip, int dport, __u16 flags,
 			    __u32 fwmark)

@@ -40,15 +40,13 @@ struct ent {
 static int setup(void **state)
 {
 	struct fixture *f;
-	struct xvsd_maps m;
 
 	if (geteuid()) {
 		*state = NULL;
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &m);
-	assert_int_equal(state_adopt(&f->st, &m), 0);
+	xvsd_test_state_load(&f->skel, &f->st, NULL);
 	/* Adoption leaves the set stale: what ctl's first change rebuilds. */
 	assert_true(f->st.addrset_stale);
 	assert_int_equal(addrset_sync(&f->st), 0);
@@ -63,19 +61,10 @@ static int teardown(void **state)
 
 	if (!f)
 		return 0;
-	state_free(&f->st);
-	xvs__destroy(f->skel);
+	xvsd_test_state_free(f->skel, &f->st);
 	free(f);
 	return 0;
 }
-
-#define NEED_ROOT(f)                                          \
-	do {                                                  \
-		if (!(f)) {                                   \
-			print_message("skip: needs root\n"); \
-			skip();                               \
-		}                                             \
-	} while (0)
 
 static struct xvs_ctl_svc svc_req(int proto, const char *vip, int port)
 {

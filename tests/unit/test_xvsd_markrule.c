@@ -30,39 +30,6 @@
 #include "xvsd/markrule.h"
 #include "xvsd/svc.h"
 
-struct fixture {
-	struct xvs *skel;
-	struct xvsd st;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f;
-	struct xvsd_maps m;
-
-	if (geteuid()) {
-		*state = NULL;
-		return 0;
-	}
-	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &m);
-	assert_int_equal(state_adopt(&f->st, &m), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (!f)
-		return 0;
-	state_free(&f->st);
-	xvs__destroy(f->skel);
-	free(f);
-	return 0;
-}
-
 static struct xvs_ctl_mark_rule rule(const char *dst, __u16 port, __u32 mark)
 {
 	struct xvs_ctl_mark_rule r = { .daddr = inet_addr(dst), .dmask = 0xffffffff,
@@ -101,7 +68,7 @@ static __u32 dp_count(struct xvsd *st)
 
 static void test_order_and_banks(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_mark_rule a = rule("192.168.1.200", 80, 1), b = rule("192.168.1.200", 443, 2);
 	struct xvs_ctl_mark_rule c = rule("192.168.1.201", 80, 3);
 	char buf[256];
@@ -132,7 +99,7 @@ static void test_order_and_banks(void **state)
 
 static void test_refused_change_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_mark_rule a = rule("192.168.1.200", 80, 1), bad, many[XVS_MAX_MARK_RULES + 1];
 	char before[256], after[256];
 	__u32 bank;
@@ -177,7 +144,7 @@ static void test_refused_change_nothing(void **state)
 
 static void test_fwmark_service(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_svc req = { .id = { .af = AF_INET, .fwmark = 7 }, .sched = "rr" };
 	struct xvs_svc_key k = { .addr = htonl(7) };
 	struct xvs_ctl_svc *out;
@@ -220,9 +187,9 @@ static void test_fwmark_service(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_order_and_banks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_change_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fwmark_service, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_order_and_banks, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_change_nothing, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_fwmark_service, xvsd_fixture_setup, xvsd_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -391,15 +391,13 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f;
-	struct xvsd_maps m;
 
 	if (geteuid()) {
 		*state = NULL;
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &m);
-	assert_int_equal(state_adopt(&f->st, &m), 0);
+	xvsd_test_state_load(&f->skel, &f->st, NULL);
 	*state = f;
 	return 0;
 }
@@ -410,8 +408,7 @@ static int teardown(void **state)
 
 	if (!f)
 		return 0;
-	state_free(&f->st);
-	xvs__destroy(f->skel);
+	xvsd_test_state_free(f->skel, &f->st);
 	free(f);
 	return 0;
 }
@@ -540,14 +537,6 @@ static const char *body_of(const char *resp, size_t len)
 	assert_int_equal(strtoul(cl + 16, NULL, 10), len - (b - resp));
 	return b;
 }
-
-#define NEED_ROOT(f)                                          \
-	do {                                                  \
-		if (!(f)) {                                   \
-			print_message("skip: needs root\n"); \
-			skip();                               \
-		}                                             \
-	} while (0)
 
 static void test_scrape(void **state)
 {

@@ -55,15 +55,13 @@ static __u32 add_svc(struct xvsd *st, int port, const char *sched)
 static int setup(void **state)
 {
 	struct fixture *f;
-	struct xvsd_maps m;
 
 	if (geteuid()) {
 		*state = NULL;
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &m);
-	assert_int_equal(state_adopt(&f->st, &m), 0);
+	xvsd_test_state_load(&f->skel, &f->st, NULL);
 	f->lblc = add_svc(&f->st, 80, "lblc");
 	f->lblcr = add_svc(&f->st, 81, "lblcr");
 	f->rr = add_svc(&f->st, 82, "rr");
@@ -77,8 +75,7 @@ static int teardown(void **state)
 
 	if (!f)
 		return 0;
-	state_free(&f->st);
-	xvs__destroy(f->skel);
+	xvsd_test_state_free(f->skel, &f->st);
 	free(f);
 	return 0;
 }
@@ -99,14 +96,6 @@ static bool has(struct fixture *f, __u32 sid, __u32 addr)
 
 	return !bpf_map_lookup_elem(f->st.maps.lblc_v4, &k, &v);
 }
-
-#define NEED_ROOT(f)                                          \
-	do {                                                  \
-		if (!(f)) {                                   \
-			print_message("skip: needs root\n"); \
-			skip();                               \
-		}                                             \
-	} while (0)
 
 static void test_expire(void **state)
 {

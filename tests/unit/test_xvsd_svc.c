@@ -34,47 +34,6 @@
 #include "xvsd/sched_build.h"
 #include "xvsd/svc.h"
 
-struct fixture {
-	struct xvs *skel;
-	struct xvsd st;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f;
-	struct xvsd_maps m;
-
-	if (geteuid()) {
-		*state = NULL;
-		return 0;
-	}
-	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &m);
-	assert_int_equal(state_adopt(&f->st, &m), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (!f)
-		return 0;
-	state_free(&f->st);
-	xvs__destroy(f->skel);
-	free(f);
-	return 0;
-}
-
-#define NEED_ROOT(f)                                          \
-	do {                                                  \
-		if (!(f)) {                                   \
-			print_message("skip: needs root\n"); \
-			skip();                               \
-		}                                             \
-	} while (0)
-
 static struct xvs_ctl_svc svc_req(int proto, const char *vip, int port, const char *sched)
 {
 	struct xvs_ctl_svc s;
@@ -287,7 +246,7 @@ static const struct bad_row bad_rows[] = {
 
 static void test_refused_change_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	size_t i;
 
 	NEED_ROOT(f);
@@ -321,7 +280,7 @@ static void test_refused_change_nothing(void **state)
 	}
 }
 
-static __u32 svc_id_of(struct fixture *f, const char *vip, int port)
+static __u32 svc_id_of(struct xvsd_fixture *f, const char *vip, int port)
 {
 	struct xvs_svc_key k = { .port = htons(port), .proto = IPPROTO_TCP };
 	struct xvs_svc v;
@@ -331,19 +290,19 @@ static __u32 svc_id_of(struct fixture *f, const char *vip, int port)
 	return v.id;
 }
 
-static void read_list(struct fixture *f, __u32 id, struct xvs_svc_dests *sd)
+static void read_list(struct xvsd_fixture *f, __u32 id, struct xvs_svc_dests *sd)
 {
 	assert_int_equal(state_read_list(&f->st, id, sd), 0);
 }
 
-static void read_dest(struct fixture *f, __u32 id, struct xvs_dest *d)
+static void read_dest(struct xvsd_fixture *f, __u32 id, struct xvs_dest *d)
 {
 	assert_int_equal(bpf_map_lookup_elem(f->st.maps.dest_info, &id, d), 0);
 }
 
 static void test_walkthrough_maps(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "rr");
 	struct xvs_ctl_dest d = dest_req("10.0.0.2", 80, 2);
 	struct xvs_ctl_timeout t = { 30, 5, 60 };
@@ -410,7 +369,7 @@ static void test_walkthrough_maps(void **state)
  */
 static void test_overload_bit_kept(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "wlc");
 	struct xvs_ctl_dest d = dest_req("10.0.0.2", 80, 1);
 	struct xvs_dest_cnt busy = { .active = 2 };
@@ -458,7 +417,7 @@ static void test_overload_bit_kept(void **state)
  */
 static void test_ids_reclaimed_from_trash(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_svc s;
 	struct xvs_ctl_dest d;
 	__u32 n = 0, v;
@@ -490,7 +449,7 @@ static void test_ids_reclaimed_from_trash(void **state)
  */
 static void test_svc_ids_reclaimed_from_trash(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_svc s;
 	struct xvs_ctl_dest d = dest_req("10.0.0.2", 80, 1);
 	char vip[32];
@@ -510,7 +469,7 @@ static void test_svc_ids_reclaimed_from_trash(void **state)
 	assert_int_equal(dest_add(&f->st, &s.id, &d), 0);
 }
 
-static void put_stats(struct fixture *f, int fd, __u32 id, __u64 conns)
+static void put_stats(struct xvsd_fixture *f, int fd, __u32 id, __u64 conns)
 {
 	struct xvs_stats *pc = calloc(f->st.maps.nr_cpus, sizeof(*pc));
 
@@ -522,7 +481,7 @@ static void put_stats(struct fixture *f, int fd, __u32 id, __u64 conns)
 
 static void test_trash_and_resurrect(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "rr");
 	struct xvs_ctl_dest d = dest_req("10.0.0.2", 80, 1);
 	struct xvs_dest_cnt cnt = { .inactive = 1 };
@@ -574,7 +533,7 @@ static void test_trash_and_resurrect(void **state)
 
 static void test_del_svc_and_resurrect(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "rr");
 	struct xvs_ctl_dest d = dest_req("10.0.0.3", 80, 1);
 	struct xvs_svc_dests sd;
@@ -604,7 +563,7 @@ static void test_del_svc_and_resurrect(void **state)
 
 static void test_adopt_after_restart(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	struct xvs_ctl_svc s2 = svc_req(IPPROTO_UDP, "192.168.1.200", 53, "wlc");
 	struct xvs_ctl_dest d = dest_req("10.0.0.4", 5353, 3);
 	struct xvs_ctl_timeout t = { 30, 5, 60 };
@@ -632,7 +591,7 @@ static void test_adopt_after_restart(void **state)
 
 static void test_ctl_handle_garbage(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	static const char junk[512] = { 1, 2, 3 };
 	static const __u16 cmds[] = { 0, XVS_CMD_GET_INFO, XVS_CMD_ADD_SVC, XVS_CMD_EDIT_SVC,
 				      XVS_CMD_DEL_SVC, XVS_CMD_FLUSH, XVS_CMD_ADD_DEST,
@@ -704,7 +663,7 @@ static int connect_retry(const char *path)
 
 static void test_ctl_socket(void **state)
 {
-	struct fixture *f = *state;
+	struct xvsd_fixture *f = *state;
 	char path[64];
 	struct xvs_ctl_hdr h;
 	struct snap before;
@@ -793,16 +752,16 @@ static void test_ctl_socket(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_refused_change_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_walkthrough_maps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overload_bit_kept, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ids_reclaimed_from_trash, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_svc_ids_reclaimed_from_trash, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_trash_and_resurrect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_del_svc_and_resurrect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_adopt_after_restart, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ctl_handle_garbage, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ctl_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_change_nothing, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_walkthrough_maps, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_overload_bit_kept, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ids_reclaimed_from_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_svc_ids_reclaimed_from_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_trash_and_resurrect, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_del_svc_and_resurrect, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_adopt_after_restart, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_handle_garbage, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_socket, xvsd_fixture_setup, xvsd_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

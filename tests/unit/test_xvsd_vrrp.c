@@ -224,8 +224,7 @@ static int setup(void **state)
 		return 0;
 	}
 	f = calloc(1, sizeof(*f));
-	xvsd_test_maps_load(&f->skel, &f->m);
-	assert_int_equal(state_adopt(&f->st, &f->m), 0);
+	xvsd_test_state_load(&f->skel, &f->st, &f->m);
 	f->l = loop_new();
 	assert_non_null(f->l);
 	strcpy(f->dir, "/tmp/test_vrrp.XXXXXX");
@@ -243,21 +242,12 @@ static int teardown(void **state)
 		return 0;
 	loop_free(f->l);
 	vrrp_free(f->st.vrrp);
-	state_free(&f->st);
-	xvs__destroy(f->skel);
+	xvsd_test_state_free(f->skel, &f->st);
 	unlink(f->fifo);
 	rmdir(f->dir);
 	free(f);
 	return 0;
 }
-
-#define NEED_ROOT(f)                                          \
-	do {                                                  \
-		if (!(f)) {                                   \
-			print_message("skip: needs root\n"); \
-			skip();                               \
-		}                                             \
-	} while (0)
 
 static void add_svc(struct fixture *f, const char *vip, int port)
 {
