@@ -94,4 +94,20 @@ static inline int dp_steps_run(const struct dp_step *steps, size_t n)
 	return failed ? 1 : 0;
 }
 
+/* A packet test's main(): @setup (0: ready), the steps, the datapath closed.
+ * A failed setup still ends with the line the runner reads. */
+static inline int dp_steps_main(struct dp_env *e, int (*setup)(void),
+				const struct dp_step *steps, size_t n)
+{
+	int ret;
+
+	if (setup()) {
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	ret = dp_steps_run(steps, n);
+	xvs__destroy(e->skel);
+	return ret;
+}
+
 #endif /* XVS_TEST_DP_STEPS_H */

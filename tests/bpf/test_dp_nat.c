@@ -16,16 +16,7 @@
  *   8 TCP VIP:85 rr -p 300 -M 255.255.255.0  [10 RS1:85, 11 RS2:85]
  */
 #include <linux/pkt_cls.h>
-#include "dp_env.h"
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "  %s:%d: %s\n", __FILE__, __LINE__,   \
-				#cond);                                        \
-			return -1;                                             \
-		}                                                              \
-	} while (0)
+#include "dp_steps.h"
 
 static struct dp_env env;
 
@@ -801,10 +792,7 @@ static int t_persistence(void)
 
 /* ---- table ----------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} steps[] = {
+static const struct dp_step steps[] = {
 	{ "ARP passes untouched", t_arp_passes },
 	{ "non-VIP TCP/UDP passes untouched (XDP and tc)", t_non_vip_untouched },
 	{ "TCP non-SYN / SYN+RST without a connection passes", t_nonsyn_without_conn_passes },
@@ -876,23 +864,5 @@ static int setup(void)
 
 int main(void)
 {
-	int pass = 0, fail = 0;
-	size_t i;
-
-	if (setup()) {
-		printf("0 passed, 1 failed\n");
-		return 1;
-	}
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		if (steps[i].fn()) {
-			printf("not ok %zu - %s\n", i + 1, steps[i].name);
-			fail++;
-		} else {
-			printf("ok %zu - %s\n", i + 1, steps[i].name);
-			pass++;
-		}
-	}
-	xvs__destroy(env.skel);
-	printf("%d passed, %d failed\n", pass, fail);
-	return fail ? 1 : 0;
+	return dp_steps_main(&env, setup, steps, sizeof(steps) / sizeof(steps[0]));
 }

@@ -153,13 +153,5 @@ static int setup(void)
 
 int main(void)
 {
-	int ret;
-
-	if (setup()) {
-		printf("0 passed, 1 failed\n");
-		return 1;
-	}
-	ret = dp_steps_run(steps, sizeof(steps) / sizeof(steps[0]));
-	xvs__destroy(env.skel);
-	return ret;
+	return dp_steps_main(&env, setup, steps, sizeof(steps) / sizeof(steps[0]));
 }
