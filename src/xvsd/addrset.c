@@ -79,13 +79,13 @@ static size_t collect(const struct xvsd *st, struct want *w)
 	__u32 i;
 	int j, nk;
 
-	for (i = 1; i < XVS_MAX_SVC; i++) {
+	for (i = 1; i < st->max_svc; i++) {
 		if (!st->svcs[i])
 			continue;
 		svc_key(st->svcs[i], &w[n].key);
 		w[n++].count = 1;
 	}
-	for (i = 1; i < XVS_MAX_DEST; i++) {
+	for (i = 1; i < st->max_dest; i++) {
 		nk = st->dests[i] ? dest_keys(st->dests[i], key) : 0;
 		for (j = 0; j < nk; j++) {
 			w[n].key = key[j];
@@ -100,7 +100,7 @@ static int port0_sync(struct xvsd *st)
 {
 	__u32 zero = 0, n = 0, i;
 
-	for (i = 1; i < XVS_MAX_SVC; i++)
+	for (i = 1; i < st->max_svc; i++)
 		if (st->svcs[i] && (st->svcs[i]->cfg.flags & XVS_SVC_F_PORT0))
 			n++;
 	if (bpf_map_update_elem(st->maps.svc_port0, &zero, &n, BPF_ANY))
@@ -110,7 +110,7 @@ static int port0_sync(struct xvsd *st)
 
 int addrset_sync(struct xvsd *st)
 {
-	struct want *w = calloc(XVS_MAX_SVC + 2 * XVS_MAX_DEST, sizeof(*w));
+	struct want *w = calloc(st->max_svc + 2 * st->max_dest, sizeof(*w));
 	struct xvs_addr_key key, next, *prev = NULL;
 	struct want probe;
 	size_t n, i;

@@ -63,7 +63,7 @@ static struct xvsd_dest *find_live(struct xvsd *st, const struct xvs_svc_dests *
 	__u32 i;
 
 	for (i = 0; i < sd->count; i++) {
-		struct xvsd_dest *d = sd->dest[i] < XVS_MAX_DEST ? st->dests[sd->dest[i]] : NULL;
+		struct xvsd_dest *d = sd->dest[i] < st->max_dest ? st->dests[sd->dest[i]] : NULL;
 
 		if (d && !d->trashed && d->info.svc_id == svc_id && d->info.addr == addr &&
 		    d->info.port == port)
@@ -77,7 +77,7 @@ static __u32 alloc_dest_id(struct xvsd *st)
 {
 	__u32 i;
 
-	for (i = st->dest_id_low ? st->dest_id_low : 1; i < XVS_MAX_DEST; i++)
+	for (i = st->dest_id_low ? st->dest_id_low : 1; i < st->max_dest; i++)
 		if (!st->dests[i])
 			return i;
 	return 0;

@@ -57,7 +57,7 @@ static int list_add(struct key_list *l, const struct xvs_conn_key *k)
 /* Is the server of @v gone (removed, or never known)? */
 static bool dest_gone(const struct xvsd *st, const struct xvs_conn *v)
 {
-	const struct xvsd_dest *d = v->dest_id < XVS_MAX_DEST ? st->dests[v->dest_id] : NULL;
+	const struct xvsd_dest *d = v->dest_id < st->max_dest ? st->dests[v->dest_id] : NULL;
 
 	return !d || !(d->info.flags & XVS_DEST_F_AVAILABLE);
 }
@@ -175,7 +175,7 @@ static int thresholds(struct xvsd *st, struct gc_result *res)
 {
 	__u32 sid, i;
 
-	for (sid = 1; sid < XVS_MAX_SVC; sid++) {
+	for (sid = 1; sid < st->max_svc; sid++) {
 		struct xvs_svc_dests sd;
 		bool dirty = false;
 		int err;
@@ -186,7 +186,7 @@ static int thresholds(struct xvsd *st, struct gc_result *res)
 		if (err)
 			return err;
 		for (i = 0; i < sd.count; i++) {
-			struct xvsd_dest *d = sd.dest[i] < XVS_MAX_DEST ? st->dests[sd.dest[i]] : NULL;
+			struct xvsd_dest *d = sd.dest[i] < st->max_dest ? st->dests[sd.dest[i]] : NULL;
 			bool was, now;
 			struct xvs_dest_cnt c;
 

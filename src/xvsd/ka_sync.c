@@ -162,7 +162,7 @@ static void sync_key(struct ka_vsrt *vs, const struct xvs_svc_key *key, const st
 	svc_req(vs, key, &req);
 	/* servers that should not be there */
 	for (i = 0; i < (int)sd.count; i++) {
-		struct xvsd_dest *cur = sd.dest[i] < XVS_MAX_DEST ? st->dests[sd.dest[i]] : NULL;
+		struct xvsd_dest *cur = sd.dest[i] < st->max_dest ? st->dests[sd.dest[i]] : NULL;
 		bool keep = false;
 
 		if (!cur)
@@ -186,7 +186,7 @@ static void sync_key(struct ka_vsrt *vs, const struct xvs_svc_key *key, const st
 		if (state_read_list(st, s->id, &sd))
 			return;
 		for (i = 0; i < (int)sd.count && !cur; i++) {
-			struct xvsd_dest *x = sd.dest[i] < XVS_MAX_DEST ? st->dests[sd.dest[i]] : NULL;
+			struct xvsd_dest *x = sd.dest[i] < st->max_dest ? st->dests[sd.dest[i]] : NULL;
 
 			if (x && x->info.addr == w[j].addr && x->info.port == w[j].port)
 				cur = x;
@@ -236,7 +236,7 @@ void ka_sync_remove_others(struct ka *k)
 	struct xvsd *st = k->st;
 	__u32 i;
 
-	for (i = 1; i < XVS_MAX_SVC; i++) {
+	for (i = 1; i < st->max_svc; i++) {
 		struct xvsd_svc *s = st->svcs[i];
 		struct xvs_ctl_svc_id id;
 		char name[KA_FMT_LEN];

@@ -74,7 +74,7 @@ static int put_service(struct xvsd *st, struct xvsd_svc *s, FILE *f)
 	if (err)
 		return err;
 	for (i = 0; i < sd.count; i++)
-		if (sd.dest[i] < XVS_MAX_DEST && st->dests[sd.dest[i]])
+		if (sd.dest[i] < st->max_dest && st->dests[sd.dest[i]])
 			n++;
 	memset(&out, 0, sizeof(out));
 	svc_id_from_key(&s->key, &out.id);
@@ -90,7 +90,7 @@ static int put_service(struct xvsd *st, struct xvsd_svc *s, FILE *f)
 	for (i = 0; i < sd.count; i++) {
 		struct xvs_ctl_dest d;
 
-		if (sd.dest[i] >= XVS_MAX_DEST || !st->dests[sd.dest[i]])
+		if (sd.dest[i] >= st->max_dest || !st->dests[sd.dest[i]])
 			continue;
 		fill_dest(st, st->dests[sd.dest[i]], &d);
 		fwrite(&d, sizeof(d), 1, f);
@@ -138,7 +138,7 @@ int list_services(struct xvsd *st, const struct xvs_ctl_svc_id *id, void **buf, 
 	f = open_memstream(&mem, &size);
 	if (!f)
 		return -ENOMEM;
-	for (i = 1; i < XVS_MAX_SVC && !err; i++)
+	for (i = 1; i < st->max_svc && !err; i++)
 		if (st->svcs[i])
 			err = put_service(st, st->svcs[i], f);
 	return finish(f, &mem, &size, err, buf, len);

@@ -307,10 +307,10 @@ static int server_addrs(const struct xvsd *st, __u32 **out, __u32 *n)
 {
 	__u32 *a, i, cnt = 0;
 
-	a = malloc(XVS_MAX_DEST * sizeof(*a));
+	a = malloc(st->max_dest * sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	for (i = 1; i < XVS_MAX_DEST; i++) {
+	for (i = 1; i < st->max_dest; i++) {
 		const struct xvsd_dest *d = st->dests[i];
 
 		if (d && !d->trashed && (d->info.flags & XVS_DEST_F_AVAILABLE) &&

@@ -18,10 +18,10 @@ void rates_tick(struct xvsd *st)
 {
 	__u32 i;
 
-	for (i = 1; i < XVS_MAX_SVC; i++)
+	for (i = 1; i < st->max_svc; i++)
 		if (st->svcs[i])
 			tick_one(st, st->maps.svc_stats, i, &st->svcs[i]->est);
-	for (i = 1; i < XVS_MAX_DEST; i++)
+	for (i = 1; i < st->max_dest; i++)
 		if (st->dests[i])
 			tick_one(st, st->maps.dest_stats, i, &st->dests[i]->est);
 	tick_one(st, st->maps.glob_stats, 0, &st->est_total);

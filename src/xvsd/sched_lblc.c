@@ -19,7 +19,7 @@ struct lblc_svc {
 
 static bool svc_locality(const struct xvsd *st, __u32 sid)
 {
-	const struct xvsd_svc *s = sid < XVS_MAX_SVC ? st->svcs[sid] : NULL;
+	const struct xvsd_svc *s = sid < st->max_svc ? st->svcs[sid] : NULL;
 
 	return s && (s->cfg.sched == XVS_SCHED_LBLC || s->cfg.sched == XVS_SCHED_LBLCR);
 }
@@ -52,16 +52,16 @@ int sched_lblc_expire(struct xvsd *st, __u64 now_ns, bool full)
 	n = read_keys(fd, &keys);
 	if (n < 0)
 		return n;
-	per = calloc(XVS_MAX_SVC, sizeof(*per));
+	per = calloc(st->max_svc, sizeof(*per));
 	if (!per) {
 		free(keys);
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		if (keys[i].svc_id < XVS_MAX_SVC)
+		if (keys[i].svc_id < st->max_svc)
 			per[keys[i].svc_id].n++;
 	/* ip_vs_lblc_check_expire(): goal = (entries - max) * 4/3, at most max/2. */
-	for (i = 0; i < XVS_MAX_SVC; i++) {
+	for (i = 0; i < (int)st->max_svc; i++) {
 		__u32 over = per[i].n > XVS_LBLC_MAX ? per[i].n - XVS_LBLC_MAX : 0;
 
 		per[i].goal = over * 4 / 3 < XVS_LBLC_MAX / 2 ? over * 4 / 3 : XVS_LBLC_MAX / 2;
@@ -73,7 +73,7 @@ int sched_lblc_expire(struct xvsd *st, __u64 now_ns, bool full)
 
 		if (bpf_map_lookup_elem(fd, &keys[i], &v))
 			continue;
-		if (sid >= XVS_MAX_SVC || !svc_locality(st, sid))
+		if (sid >= st->max_svc || !svc_locality(st, sid))
 			drop = true;
 		else if (full)
 			drop = now_ns >= v.lastuse + SCHED_LBLC_EXPIRE_NS;
@@ -82,7 +82,7 @@ int sched_lblc_expire(struct xvsd *st, __u64 now_ns, bool full)
 		if (!drop || bpf_map_delete_elem(fd, &keys[i]))
 			continue;
 		removed++;
-		if (!full && sid < XVS_MAX_SVC && per[sid].goal)
+		if (!full && sid < st->max_svc && per[sid].goal)
 			per[sid].goal--;
 	}
 	free(per);

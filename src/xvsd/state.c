@@ -55,7 +55,7 @@ struct xvsd_svc *state_find_svc(struct xvsd *st, const struct xvs_svc_key *key)
 {
 	__u32 i;
 
-	for (i = 1; i < XVS_MAX_SVC; i++) {
+	for (i = 1; i < st->max_svc; i++) {
 		struct xvsd_svc *s = st->svcs[i];
 
 		if (s && s->key.addr == key->addr && s->key.port == key->port &&
@@ -128,7 +128,7 @@ int state_read_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
 
 int state_write_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd)
 {
-	const struct xvsd_svc *s = svc_id < XVS_MAX_SVC ? st->svcs[svc_id] : NULL;
+	const struct xvsd_svc *s = svc_id < st->max_svc ? st->svcs[svc_id] : NULL;
 	int err;
 
 	/*
@@ -189,7 +189,7 @@ static int adopt_services(struct xvsd *st)
 		prev = &key;
 		if (bpf_map_lookup_elem(st->maps.svc_map, &key, &val))
 			continue;
-		if (!val.id || val.id >= XVS_MAX_SVC || st->svcs[val.id] ||
+		if (!val.id || val.id >= st->max_svc || st->svcs[val.id] ||
 		    val.sched >= XVS_SCHED_MAX) {
 			pr_warn("pinned service with bad id %u or scheduler %u ignored", val.id,
 				val.sched);
@@ -212,7 +212,7 @@ static bool dest_linked(struct xvsd *st, const struct xvs_dest *d, __u32 id)
 {
 	struct xvs_svc_dests sd;
 
-	if (d->svc_id >= XVS_MAX_SVC || !st->svcs[d->svc_id])
+	if (d->svc_id >= st->max_svc || !st->svcs[d->svc_id])
 		return false;
 	if (state_read_list(st, d->svc_id, &sd))
 		return false;
@@ -225,7 +225,7 @@ static int adopt_dests(struct xvsd *st)
 	__u64 now = state_now_ns();
 	__u32 id;
 
-	for (id = 1; id < XVS_MAX_DEST; id++) {
+	for (id = 1; id < st->max_dest; id++) {
 		struct xvsd_dest *d;
 		struct xvs_dest info;
 
@@ -238,7 +238,7 @@ static int adopt_dests(struct xvsd *st)
 			return -ENOMEM;
 		d->id = id;
 		d->info = info;
-		if (info.svc_id < XVS_MAX_SVC && st->svcs[info.svc_id]) {
+		if (info.svc_id < st->max_svc && st->svcs[info.svc_id]) {
 			d->vs = st->svcs[info.svc_id]->key;
 			d->vs_known = true;
 		}
@@ -264,7 +264,7 @@ static int adopt_lists(struct xvsd *st)
 {
 	__u32 sid;
 
-	for (sid = 1; sid < XVS_MAX_SVC; sid++) {
+	for (sid = 1; sid < st->max_svc; sid++) {
 		struct xvs_svc_dests sd;
 		bool dirty;
 		int i, err;
@@ -278,7 +278,7 @@ static int adopt_lists(struct xvsd *st)
 		for (i = sd.count - 1; i >= 0; i--) {
 			__u32 id = sd.dest[i];
 
-			if (id && id < XVS_MAX_DEST && st->dests[id] && !st->dests[id]->trashed)
+			if (id && id < st->max_dest && st->dests[id] && !st->dests[id]->trashed)
 				continue;
 			sched_list_del(&sd, i);
 			dirty = true;
@@ -293,6 +293,38 @@ static int adopt_lists(struct xvsd *st)
 	return 0;
 }
 
+/* A map's max_entries: the loader sized the id maps (xvsd --max-services/--max-servers). */
+static int map_entries(int fd, __u32 *entries)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*entries = info.max_entries;
+	return 0;
+}
+
+/* The by-id tables, as large as the maps that hold the ids. */
+static int alloc_ids(struct xvsd *st)
+{
+	__u32 nsvc = 0, ndest = 0;
+	int err = map_entries(st->maps.svc_dests, &nsvc);
+
+	if (!err)
+		err = map_entries(st->maps.dest_info, &ndest);
+	if (err)
+		return err;
+	st->svcs = calloc(nsvc, sizeof(*st->svcs));
+	st->dests = calloc(ndest, sizeof(*st->dests));
+	if (!st->svcs || !st->dests)
+		return -ENOMEM;
+	st->max_svc = nsvc;
+	st->max_dest = ndest;
+	return 0;
+}
+
 int state_adopt(struct xvsd *st, const struct xvsd_maps *maps)
 {
 	struct xvs_stats total;
@@ -300,6 +332,11 @@ int state_adopt(struct xvsd *st, const struct xvsd_maps *maps)
 
 	memset(st, 0, sizeof(*st));
 	st->maps = *maps;
+	err = alloc_ids(st);
+	if (err) {
+		state_free(st);
+		return err;
+	}
 	/* The pinned addr_set may be an older xvsd's: the first change rebuilds it. */
 	st->addrset_stale = true;
 	st->dest_id_low = 1;
@@ -324,14 +361,20 @@ void state_free(struct xvsd *st)
 {
 	__u32 i;
 
-	for (i = 0; i < XVS_MAX_SVC; i++) {
+	for (i = 0; i < st->max_svc; i++) {
 		free(st->svcs[i]);
 		st->svcs[i] = NULL;
 	}
-	for (i = 0; i < XVS_MAX_DEST; i++) {
+	for (i = 0; i < st->max_dest; i++) {
 		free(st->dests[i]);
 		st->dests[i] = NULL;
 	}
+	free(st->svcs);
+	free(st->dests);
+	st->svcs = NULL;
+	st->dests = NULL;
+	st->max_svc = 0;
+	st->max_dest = 0;
 	st->nsvcs = 0;
 	memset(st->trash, 0, sizeof(st->trash));
 	st->dest_id_low = 1;
@@ -345,7 +388,7 @@ static int trash_free(struct xvsd *st, __u64 now_ns, __u64 min_age_ns)
 	int freed = 0;
 	__u32 id;
 
-	for (id = 1; id < XVS_MAX_DEST; id++) {
+	for (id = 1; id < st->max_dest; id++) {
 		struct xvsd_dest *d = st->dests[id];
 		struct xvs_dest_cnt cnt;
 

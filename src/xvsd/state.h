@@ -43,8 +43,10 @@ struct xvsd_dest {
 
 struct xvsd {
 	struct xvsd_maps maps;
-	struct xvsd_svc *svcs[XVS_MAX_SVC];	/* by id; 0 unused */
-	struct xvsd_dest *dests[XVS_MAX_DEST];	/* by id; 0 unused */
+	struct xvsd_svc **svcs;		/* by id, max_svc of them; 0 unused */
+	struct xvsd_dest **dests;	/* by id, max_dest of them; 0 unused */
+	__u32 max_svc;			/* svc_dests' entries: ids 1..max_svc-1 */
+	__u32 max_dest;			/* dest_info's entries: ids 1..max_dest-1 */
 	__u32 nsvcs;
 	/* The trash with a known service, by (service, address, port). */
 	struct xvsd_dest *trash[XVSD_TRASH_BUCKETS];

@@ -96,17 +96,19 @@ static int check_sched(const struct xvs_ctl_svc *req, struct xvs_svc *cfg)
 /* Lowest free id that no removed server still names (see state_adopt). */
 static __u32 alloc_svc_id(struct xvsd *st)
 {
-	static bool used[XVS_MAX_SVC];
-	__u32 i;
+	bool *used = calloc(st->max_svc, sizeof(*used));
+	__u32 i, id = 0;
 
-	memset(used, 0, sizeof(used));
-	for (i = 1; i < XVS_MAX_DEST; i++)
-		if (st->dests[i] && st->dests[i]->info.svc_id < XVS_MAX_SVC)
+	if (!used)
+		return 0;
+	for (i = 1; i < st->max_dest; i++)
+		if (st->dests[i] && st->dests[i]->info.svc_id < st->max_svc)
 			used[st->dests[i]->info.svc_id] = true;
-	for (i = 1; i < XVS_MAX_SVC; i++)
+	for (i = 1; i < st->max_svc && !id; i++)
 		if (!st->svcs[i] && !used[i])
-			return i;
-	return 0;
+			id = i;
+	free(used);
+	return id;
 }
 
 int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
@@ -240,7 +242,7 @@ static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 	if (err)
 		return err;
 	for (i = 0; i < sd.count; i++) {
-		struct xvsd_dest *d = sd.dest[i] < XVS_MAX_DEST ? st->dests[sd.dest[i]] : NULL;
+		struct xvsd_dest *d = sd.dest[i] < st->max_dest ? st->dests[sd.dest[i]] : NULL;
 
 		if (!d)
 			continue;
@@ -278,7 +280,7 @@ int svc_flush(struct xvsd *st)
 	__u32 i;
 	int err;
 
-	for (i = 1; i < XVS_MAX_SVC; i++) {
+	for (i = 1; i < st->max_svc; i++) {
 		if (!st->svcs[i])
 			continue;
 		err = svc_remove(st, st->svcs[i]);
@@ -307,7 +309,7 @@ static void zero_svc(struct xvsd *st, struct xvsd_svc *s)
 	if (state_read_list(st, s->id, &sd))
 		return;
 	for (i = 0; i < sd.count; i++)
-		if (sd.dest[i] < XVS_MAX_DEST && st->dests[sd.dest[i]])
+		if (sd.dest[i] < st->max_dest && st->dests[sd.dest[i]])
 			zero_one(st, st->maps.dest_stats, sd.dest[i], &st->dests[sd.dest[i]]->est);
 }
 
@@ -328,7 +330,7 @@ int svc_zero(struct xvsd *st, const struct xvs_ctl_svc_id *id)
 		zero_svc(st, s);
 		return 0;
 	}
-	for (i = 1; i < XVS_MAX_SVC; i++)
+	for (i = 1; i < st->max_svc; i++)
 		if (st->svcs[i])
 			zero_svc(st, st->svcs[i]);
 	zero_one(st, st->maps.glob_stats, 0, &st->est_total);

@@ -9,7 +9,7 @@
 void sync_record(const struct xvsd *st, const struct xvs_conn *cn, __u8 proto, __u64 now_ns,
 		 struct sync_conn *c)
 {
-	const struct xvsd_svc *svc = cn->svc_id < XVS_MAX_SVC ? st->svcs[cn->svc_id] : NULL;
+	const struct xvsd_svc *svc = cn->svc_id < st->max_svc ? st->svcs[cn->svc_id] : NULL;
 
 	sync_conn_from(c, cn, proto);
 	c->timeout = sync_conn_left(cn, now_ns);
@@ -39,7 +39,7 @@ static __u32 list_find(struct sync_resolve *r, __u32 svc_id, __u32 addr, __u16 p
 	}
 	for (i = 0; i < r->list.count; i++) {
 		id = r->list.dest[i];
-		if (id && id < XVS_MAX_DEST && st->dests[id] &&
+		if (id && id < st->max_dest && st->dests[id] &&
 		    st->dests[id]->info.addr == addr &&
 		    (any || st->dests[id]->info.port == port))
 			return id;

@@ -198,7 +198,7 @@ int vrrp_apply(struct vrrp *v, struct xvsd *st)
 	int ret = 0;
 	__u32 i;
 
-	for (i = 1; i < XVS_MAX_SVC; i++) {
+	for (i = 1; i < st->max_svc; i++) {
 		struct xvsd_svc *s = st->svcs[i];
 		struct xvs_svc cfg;
 		bool standby;
@@ -412,7 +412,7 @@ int vrrp_serve(struct vrrp *v, struct loop *l, struct xvsd *st)
 
 	v->l = l;
 	v->st = st;
-	for (i = 1; i < XVS_MAX_SVC; i++) {
+	for (i = 1; i < st->max_svc; i++) {
 		const struct xvsd_svc *s = st->svcs[i];
 
 		if (!s || (s->cfg.flags & XVS_SVC_F_STANDBY))

@@ -284,7 +284,8 @@ static int group_teardown(void **state)
 /* No managed entries: xvsd pokes the entry with NTF_USE (neigh.c in-process). */
 static void test_probe_fallback(void **state)
 {
-	static struct xvsd st;
+	static struct xvsd_dest *dests[4];
+	static struct xvsd st = { .dests = dests, .max_dest = 4 };
 	struct xvsd_dest live = { .id = 1 }, gone = { .id = 2 }, noroute = { .id = 3 };
 	struct neigh *nb;
 
