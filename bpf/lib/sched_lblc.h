@@ -95,7 +95,8 @@ sched_lblc_dest(const struct sched_lblc_run *r, __u32 id)
 {
 	const struct xvs_dest *d;
 
-	if (!id || id >= XVS_MAX_DEST)
+	/* dest_info's lookup bounds the id: its size is xvsd's --max-servers. */
+	if (!id)
 		return NULL;
 	d = xvs_array_elem(SCHED_LBLC_INFO(r), id, const struct xvs_dest);
 	if (!d || !(d->flags & XVS_DEST_F_AVAILABLE) || d->svc_id != r->en->svc_id)
@@ -234,7 +235,7 @@ static __always_inline int sched_lblcr_max_step(__u32 k, struct sched_lblc_run *
 		return 1;
 	j = (size - 1 - k) & (XVS_MAX_RS - 1);
 	id = r->en->dest[j];
-	if (!id || id >= XVS_MAX_DEST)
+	if (!id)
 		return 0;
 	d = xvs_array_elem(SCHED_LBLC_INFO(r), id, const struct xvs_dest);
 	if (!d || d->weight <= 0)
