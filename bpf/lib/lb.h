@@ -164,7 +164,7 @@ static __always_inline int lb_new(const struct xvs_ctx *c, struct lb_pkt *l,
 	}
 	daddr = d->addr;
 	dport = d->port ? d->port : p->dport;
-	fib_route(c, p, p->saddr, daddr, &r);
+	fib_route(c, p, p->saddr, daddr, l->now, &r);
 	v = lb_route_end(c, l, &r, p->daddr);
 	if (v >= 0 && r.verdict != FIB_NEIGH)
 		return v;
@@ -291,7 +291,7 @@ static __always_inline int lb_request(const struct xvs_ctx *c,
 	}
 	if (p->ttl <= 1)
 		return lb_ttl_expired(c, l, p->daddr);
-	fib_route(c, p, p->saddr, cn->daddr, &r);
+	fib_route(c, p, p->saddr, cn->daddr, l->now, &r);
 	v = lb_route_end(c, l, &r, p->daddr);
 	if (v >= 0)
 		return v;
@@ -334,7 +334,7 @@ static __always_inline int lb_reply(const struct xvs_ctx *c, struct lb_pkt *l,
 	}
 	if (p->ttl <= 1)
 		return lb_ttl_expired(c, l, vaddr);
-	fib_route(c, p, vaddr, p->daddr, &r);
+	fib_route(c, p, vaddr, p->daddr, l->now, &r);
 	v = lb_route_end(c, l, &r, vaddr);
 	if (v >= 0)
 		return v;
@@ -359,7 +359,7 @@ static __always_inline int lb_icmp(const struct xvs_ctx *c, struct lb_pkt *l)
 	/* Never answer an ICMP error with another one. */
 	if (p->ttl <= 1)
 		return ctx_drop(c);
-	fib_route(c, p, x.saddr, x.daddr, &r);
+	fib_route(c, p, x.saddr, x.daddr, l->now, &r);
 	if (r.verdict == FIB_ICMP) {
 		stats_drop(XVS_DROP_FIB);
 		return ctx_drop(c);
