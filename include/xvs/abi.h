@@ -16,7 +16,12 @@
 
 #define XVS_ABI_VERSION		7
 
-/* Capacity limits (compile-time: they size ARRAY maps and bound loops). */
+/*
+ * Capacity limits. XVS_MAX_SVC and XVS_MAX_DEST are the id maps' default
+ * sizes: xvsd's --max-services/--max-servers resize them before load, so
+ * nothing but the maps' own bounds may limit an id. The others are
+ * compile-time: they size values and bound loops.
+ */
 #define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
 #define XVS_MAX_DEST		8192	/* real servers over all services, ids 1.. */
 #define XVS_MAX_RS		64	/* real servers in one service */

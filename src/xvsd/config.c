@@ -34,6 +34,8 @@ void conf_defaults(struct xvsd_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->datapath = XVSD_DP_XDP;
 	c->conn_max = XVS_CONN_DEFAULT;
+	c->max_svc = XVS_MAX_SVC - 1;
+	c->max_dest = XVS_MAX_DEST - 1;
 	snprintf(c->socket, sizeof(c->socket), "%s", XVS_CTL_SOCKET);
 	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", XVSD_PIN_DIR);
 }
@@ -100,19 +102,49 @@ int conf_set_datapath(struct xvsd_conf *c, const char *v, char *err, size_t errl
 	return 0;
 }
 
-int conf_set_conn_max(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+/* A count of 1..limit, or -EINVAL with "invalid KEY 'V' (1..LIMIT WHAT)". */
+static int parse_count(const char *key, const char *what, __u32 limit, const char *v,
+		       __u32 *out, char *err, size_t errlen)
 {
 	unsigned long n;
 	char *end;
 
 	errno = 0;
 	n = strtoul(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > XVSD_CONN_MAX_LIMIT)
-		return fail(err, errlen, "invalid conn_max '%s' (1..%u connections)", v,
-			    XVSD_CONN_MAX_LIMIT);
-	c->conn_max = n;
-	c->set |= CONF_CONN_MAX;
+	if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > limit)
+		return fail(err, errlen, "invalid %s '%s' (1..%u %s)", key, v, limit, what);
+	*out = n;
 	return 0;
+}
+
+int conf_set_conn_max(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = parse_count("conn_max", "connections", XVSD_CONN_MAX_LIMIT, v, &c->conn_max,
+			      err, errlen);
+
+	if (!ret)
+		c->set |= CONF_CONN_MAX;
+	return ret;
+}
+
+int conf_set_max_services(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = parse_count("max_services", "services", XVSD_SVC_LIMIT, v, &c->max_svc,
+			      err, errlen);
+
+	if (!ret)
+		c->set |= CONF_MAX_SVC;
+	return ret;
+}
+
+int conf_set_max_servers(struct xvsd_conf *c, const char *v, char *err, size_t errlen)
+{
+	int ret = parse_count("max_servers", "real servers", XVSD_DEST_LIMIT, v, &c->max_dest,
+			      err, errlen);
+
+	if (!ret)
+		c->set |= CONF_MAX_DEST;
+	return ret;
 }
 
 static int set_path(char *dst, size_t size, const char *what, const char *v, char *err,
@@ -224,6 +256,8 @@ static const struct conf_key conf_keys[] = {
 	{ "interfaces", CONF_IFACES, conf_add_ifaces },
 	{ "datapath", CONF_DATAPATH, conf_set_datapath },
 	{ "conn_max", CONF_CONN_MAX, conf_set_conn_max },
+	{ "max_services", CONF_MAX_SVC, conf_set_max_services },
+	{ "max_servers", CONF_MAX_DEST, conf_set_max_servers },
 	{ "socket", CONF_SOCKET, conf_set_socket },
 	{ "pin_dir", CONF_PIN_DIR, conf_set_pin_dir },
 	{ "log", CONF_LOG, conf_set_log },
@@ -380,6 +414,10 @@ void conf_merge(struct xvsd_conf *dst, const struct xvsd_conf *src)
 		dst->datapath = src->datapath;
 	if (src->set & CONF_CONN_MAX)
 		dst->conn_max = src->conn_max;
+	if (src->set & CONF_MAX_SVC)
+		dst->max_svc = src->max_svc;
+	if (src->set & CONF_MAX_DEST)
+		dst->max_dest = src->max_dest;
 	if (src->set & CONF_SOCKET)
 		strcpy(dst->socket, src->socket);
 	if (src->set & CONF_PIN_DIR)

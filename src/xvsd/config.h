@@ -21,6 +21,8 @@
 #define XVSD_PIN_DIR		"/sys/fs/bpf/xvs"
 #define XVSD_MAX_IFACES		32
 #define XVSD_CONN_MAX_LIMIT	(1u << 24)
+#define XVSD_SVC_LIMIT		65535		/* --max-services: ids fit svc_dests' u32 keys */
+#define XVSD_DEST_LIMIT		((1u << 22) - 1)	/* --max-servers: 4M - 1 */
 
 enum xvsd_datapath {
 	XVSD_DP_XDP = 0,	/* XDP on each interface, tc ingress beside it */
@@ -40,6 +42,8 @@ enum {
 	CONF_VRRP_INST = 1 << 8,
 	CONF_KACONF = 1 << 9,
 	CONF_LOCAL_CGROUP = 1 << 10,
+	CONF_MAX_SVC = 1 << 11,
+	CONF_MAX_DEST = 1 << 12,
 };
 
 struct xvsd_conf {
@@ -48,6 +52,8 @@ struct xvsd_conf {
 	char ifaces[XVSD_MAX_IFACES][IF_NAMESIZE];
 	enum xvsd_datapath datapath;
 	__u32 conn_max;
+	__u32 max_svc;		/* services (svc_dests holds max_svc + 1 ids) */
+	__u32 max_dest;		/* real servers, live and removed (dest_info: + 1) */
 	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char pin_dir[PATH_MAX];
 	bool log_syslog;
@@ -59,7 +65,8 @@ struct xvsd_conf {
 	char local_cgroup[PATH_MAX];		/* "": local clients not balanced (docs/local-clients.md) */
 };
 
-/* Defaults: no interface, xdp, XVS_CONN_DEFAULT, the default socket and pin dir. */
+/* Defaults: no interface, xdp, XVS_CONN_DEFAULT, XVS_MAX_SVC/XVS_MAX_DEST's ids,
+ * the default socket and pin dir. */
 void conf_defaults(struct xvsd_conf *c);
 
 /*
@@ -69,6 +76,8 @@ void conf_defaults(struct xvsd_conf *c);
 int conf_add_ifaces(struct xvsd_conf *c, const char *list, char *err, size_t errlen);
 int conf_set_datapath(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_conn_max(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_max_services(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
+int conf_set_max_servers(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_socket(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_pin_dir(struct xvsd_conf *c, const char *v, char *err, size_t errlen);
 int conf_set_local_cgroup(struct xvsd_conf *c, const char *v, char *err, size_t errlen);

@@ -73,6 +73,83 @@ static int size_conn_table(struct loader *ld, __u32 conn_max)
 	return size_conn_maps(ld, info.max_entries);
 }
 
+/* Maps indexed by service id: svc_dests holds ids 0..max_svc (0 unused). */
+static int size_svc_maps(struct loader *ld, __u32 entries)
+{
+	struct xvs *s = ld->skel;
+	int err = bpf_map__set_max_entries(s->maps.svc_map, entries);
+
+	if (!err)
+		err = bpf_map__set_max_entries(s->maps.svc_dests, entries);
+	if (!err)
+		err = bpf_map__set_max_entries(s->maps.svc_fwmark, entries);
+	return err ? err : bpf_map__set_max_entries(s->maps.svc_stats, entries);
+}
+
+/* Maps indexed by server id: dest_info holds ids 0..max_dest (0 unused). */
+static int size_dest_maps(struct loader *ld, __u32 entries)
+{
+	struct xvs *s = ld->skel;
+	int err = bpf_map__set_max_entries(s->maps.dest_info, entries);
+
+	if (!err)
+		err = bpf_map__set_max_entries(s->maps.dest_cnt, entries);
+	return err ? err : bpf_map__set_max_entries(s->maps.dest_stats, entries);
+}
+
+/* A pinned map's max_entries, 0 when nothing is pinned under @name. */
+static int pinned_entries(struct loader *ld, const char *name, __u32 *entries)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, err;
+
+	*entries = 0;
+	err = pin_path(path, sizeof(path), ld->dir, name);
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (err)
+		return -errno;
+	*entries = info.max_entries;
+	return 0;
+}
+
+/*
+ * The service and server tables: c's sizes, or the pinned ones (as the
+ * connection table, resizing means dropping what they hold). addr_set holds
+ * each VIP and NAT server address once: at most one per service and server.
+ */
+static int size_id_tables(struct loader *ld, const struct xvsd_conf *c)
+{
+	__u32 svc = c->max_svc + 1, dest = c->max_dest + 1, psvc, pdest;
+	int err = pinned_entries(ld, "svc_dests", &psvc);
+
+	if (!err)
+		err = pinned_entries(ld, "dest_info", &pdest);
+	if (err)
+		return err;
+	if ((psvc && psvc != svc) || (pdest && pdest != dest))
+		pr_warn("keeping the pinned tables of %u services and %u real servers (asked "
+			"%u and %u): run 'xvsd --cleanup' first to resize them",
+			psvc ? psvc - 1 : c->max_svc, pdest ? pdest - 1 : c->max_dest,
+			c->max_svc, c->max_dest);
+	if (psvc)
+		svc = psvc;
+	if (pdest)
+		dest = pdest;
+	err = size_svc_maps(ld, svc);
+	if (!err)
+		err = size_dest_maps(ld, dest);
+	return err ? err : bpf_map__set_max_entries(ld->skel->maps.addr_set, svc + dest);
+}
+
 /*
  * The pool of unanswered connections follows the table's size, pinned or
  * not (docs/conn-pressure.md): its ring map and the datapath's modulus.
@@ -87,8 +164,9 @@ static int size_pool(struct loader *ld)
 	return bpf_map__set_max_entries(ld->skel->maps.conn_pool, pool);
 }
 
-int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max, bool local_clients)
+int loader_load(struct loader *ld, const struct xvsd_conf *c)
 {
+	const char *pin_dir = c->pin_dir;
 	struct bpf_map *map;
 	char path[PATH_MAX];
 	unsigned int other;
@@ -132,12 +210,14 @@ int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max, bool loc
 	if (err)
 		goto err_destroy;
 	ld->adopted = !access(path, F_OK);
-	err = size_conn_table(ld, conn_max);
+	err = size_conn_table(ld, c->conn_max);
 	if (!err)
 		err = size_pool(ld);
+	if (!err)
+		err = size_id_tables(ld, c);
 	if (err)
 		goto err_destroy;
-	if (!local_clients)
+	if (!c->local_cgroup[0])
 		local_skip_load(ld->skel);
 	err = xvs__load(ld->skel);
 	if (err) {

@@ -25,9 +25,10 @@ struct loader {
 	bool adopted;		/* the maps were pinned already */
 };
 
-/* Prepare the pin dir, check the ABI version, open, size, pin and load;
- * the director-local client programs only when @local_clients. */
-int loader_load(struct loader *ld, const char *pin_dir, __u32 conn_max, bool local_clients);
+/* Prepare c's pin dir, check the ABI version, open, size (c's conn_max,
+ * max_svc, max_dest; pinned maps keep theirs), pin and load; the
+ * director-local client programs only with c's local_cgroup. */
+int loader_load(struct loader *ld, const struct xvsd_conf *c);
 
 /* Attach to c's interfaces in c's mode, replacing earlier xvs programs in
  * place, and detach xvs from interfaces no longer named. */

@@ -45,6 +45,8 @@ enum {
 	OPT_SOCKET,
 	OPT_PIN_DIR,
 	OPT_CONN_MAX,
+	OPT_MAX_SVC,
+	OPT_MAX_DEST,
 	OPT_CLEANUP,
 	OPT_METRICS,
 	OPT_VRRP_FIFO,
@@ -63,6 +65,8 @@ static const struct option long_opts[] = {
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
 	{ "conn-max", required_argument, NULL, OPT_CONN_MAX },
+	{ "max-services", required_argument, NULL, OPT_MAX_SVC },
+	{ "max-servers", required_argument, NULL, OPT_MAX_DEST },
 	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "vrrp-fifo", required_argument, NULL, OPT_VRRP_FIFO },
@@ -102,6 +106,9 @@ static void usage(FILE *f)
 		"      --socket PATH           control socket (default %s)\n"
 		"      --pin-dir PATH          bpffs directory for pins (default %s)\n"
 		"      --conn-max N            connection table size (default %u)\n"
+		"      --max-services N        virtual services, 1..%u (default %u)\n"
+		"      --max-servers N         real servers over all services, removed ones\n"
+		"                              still in use included, 1..%u (default %u)\n"
 		"      --cleanup               detach the datapath, remove pins, exit\n"
 		"      --metrics ADDR:PORT     serve Prometheus metrics at http://ADDR:PORT/metrics\n"
 		"                              (also [ADDR6]:PORT, :PORT; default off)\n"
@@ -125,7 +132,8 @@ static void usage(FILE *f)
 		"  -v, --version               print the version\n"
 		"The command line wins over the config file. SIGTERM leaves the datapath\n"
 		"forwarding; a restarted xvsd adopts its pinned state.\n",
-		XVSD_CONF_FILE, XVS_CTL_SOCKET, XVSD_PIN_DIR, XVS_CONN_DEFAULT);
+		XVSD_CONF_FILE, XVS_CTL_SOCKET, XVSD_PIN_DIR, XVS_CONN_DEFAULT, XVSD_SVC_LIMIT,
+		XVS_MAX_SVC - 1, XVSD_DEST_LIMIT, XVS_MAX_DEST - 1);
 }
 
 /* -f FILE: kept absolute, since a daemon reloads it from "/". */
@@ -178,6 +186,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_CONN_MAX:
 			ret = conf_set_conn_max(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case OPT_MAX_SVC:
+			ret = conf_set_max_services(&cli->conf, optarg, err, sizeof(err));
+			break;
+		case OPT_MAX_DEST:
+			ret = conf_set_max_servers(&cli->conf, optarg, err, sizeof(err));
 			break;
 		case OPT_CLEANUP:
 			cli->cleanup = true;
@@ -294,7 +308,7 @@ static int do_run(const struct cli *cli, const struct xvsd_conf *c, struct ka *k
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	err = loader_load(&ld, c->pin_dir, c->conn_max, c->local_cgroup[0]);
+	err = loader_load(&ld, c);
 	if (err)
 		goto out_free;
 	err = loader_attach(&ld, c);

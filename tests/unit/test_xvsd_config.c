@@ -30,6 +30,8 @@ static void test_all_keys(void **state)
 					 "interfaces = eth2\n"
 					 "  datapath=tc\n"
 					 "conn_max = 1000\n"
+					 "max_services = 10000\n"
+					 "max_servers = 1000000\n"
 					 "socket = /run/x/x.sock\n"
 					 "pin_dir = /sys/fs/bpf/x/\n"
 					 "log = syslog",
@@ -40,6 +42,8 @@ static void test_all_keys(void **state)
 	assert_string_equal(c.ifaces[2], "eth2");
 	assert_int_equal(c.datapath, XVSD_DP_TC);
 	assert_int_equal(c.conn_max, 1000);
+	assert_int_equal(c.max_svc, 10000);
+	assert_int_equal(c.max_dest, 1000000);
 	assert_string_equal(c.socket, "/run/x/x.sock");
 	assert_string_equal(c.pin_dir, "/sys/fs/bpf/x");
 	assert_true(c.log_syslog);
@@ -59,6 +63,12 @@ static const struct err_row err_rows[] = {
 	{ "conn_max = 12x\n", "f:1: invalid conn_max '12x' (1..16777216 connections)" },
 	{ "conn_max = -5\n", "f:1: invalid conn_max '-5' (1..16777216 connections)" },
 	{ "conn_max = 99999999999\n", "f:1: invalid conn_max '99999999999' (1..16777216 connections)" },
+	{ "max_services = 0\n", "f:1: invalid max_services '0' (1..65535 services)" },
+	{ "max_services = 65536\n", "f:1: invalid max_services '65536' (1..65535 services)" },
+	{ "max_services = 1k\n", "f:1: invalid max_services '1k' (1..65535 services)" },
+	{ "max_servers = 4194304\n",
+	  "f:1: invalid max_servers '4194304' (1..4194303 real servers)" },
+	{ "max_servers = -1\n", "f:1: invalid max_servers '-1' (1..4194303 real servers)" },
 	{ "socket = rel/path\n", "f:1: socket 'rel/path' must be an absolute path" },
 	{ "log = loud\n", "f:1: invalid log 'loud' (use stderr or syslog)" },
 	{ "interfaces = eth0,eth0\n", "f:1: interface 'eth0' given twice" },
@@ -121,11 +131,14 @@ static void test_merge(void **state)
 	conf_defaults(&cli);
 	assert_int_equal(conf_add_ifaces(&cli, "c", err, sizeof(err)), 0);
 	assert_int_equal(conf_set_conn_max(&cli, "9", err, sizeof(err)), 0);
+	assert_int_equal(conf_set_max_servers(&cli, "20000", err, sizeof(err)), 0);
 	conf_merge(&file, &cli);
 	/* The command line's interfaces replace the file's, its values win. */
 	assert_int_equal(file.nifaces, 1);
 	assert_string_equal(file.ifaces[0], "c");
 	assert_int_equal(file.conn_max, 9);
+	assert_int_equal(file.max_dest, 20000);
+	assert_int_equal(file.max_svc, XVS_MAX_SVC - 1);
 	assert_int_equal(file.datapath, XVSD_DP_TC);
 	assert_string_equal(file.pin_dir, XVSD_PIN_DIR);
 }
