@@ -51,18 +51,52 @@ void state_default_globals(struct xvs_globals *g)
 	g->icmp_burst = 50;
 }
 
+static struct xvsd_svc **svc_bucket(struct xvsd *st, const struct xvs_svc_key *key)
+{
+	__u32 h = (key->addr ^ ((__u32)key->port << 16) ^ key->proto) * 0x9e3779b1u;
+
+	return &st->svc_hash[h >> 18 & (XVSD_SVC_BUCKETS - 1)];
+}
+
 struct xvsd_svc *state_find_svc(struct xvsd *st, const struct xvs_svc_key *key)
 {
-	__u32 i;
+	struct xvsd_svc *s;
 
-	for (i = 1; i < st->max_svc; i++) {
-		struct xvsd_svc *s = st->svcs[i];
-
-		if (s && s->key.addr == key->addr && s->key.port == key->port &&
+	for (s = *svc_bucket(st, key); s; s = s->hash_next)
+		if (s->key.addr == key->addr && s->key.port == key->port &&
 		    s->key.proto == key->proto)
 			return s;
-	}
 	return NULL;
+}
+
+void state_svc_link(struct xvsd *st, struct xvsd_svc *s)
+{
+	struct xvsd_svc **b = svc_bucket(st, &s->key);
+
+	s->hash_next = *b;
+	*b = s;
+	st->svcs[s->id] = s;
+	st->nsvcs++;
+}
+
+void state_svc_unlink(struct xvsd *st, struct xvsd_svc *s)
+{
+	struct xvsd_svc **p;
+
+	for (p = svc_bucket(st, &s->key); *p; p = &(*p)->hash_next) {
+		if (*p == s) {
+			*p = s->hash_next;
+			break;
+		}
+	}
+	s->hash_next = NULL;
+	st->svcs[s->id] = NULL;
+	st->nsvcs--;
+}
+
+bool state_svc_id_free(const struct xvsd *st, __u32 id)
+{
+	return id && id < st->max_svc && !st->svcs[id] && !st->svc_trash[id];
 }
 
 static struct xvsd_dest **trash_bucket(struct xvsd *st, const struct xvs_svc_key *vs,
@@ -80,6 +114,9 @@ void state_trash_put(struct xvsd *st, struct xvsd_dest *d, __u64 now_ns)
 
 	d->trashed = true;
 	d->trashed_at = now_ns;
+	d->trash_svc = d->info.svc_id;
+	if (d->trash_svc < st->max_svc)
+		st->svc_trash[d->trash_svc]++;
 	/* A server of a service gone before a restart can never come back. */
 	if (!d->vs_known)
 		return;
@@ -93,6 +130,8 @@ void state_trash_take(struct xvsd *st, struct xvsd_dest *d)
 	struct xvsd_dest **p;
 
 	d->trashed = false;
+	if (d->trash_svc < st->max_svc)
+		st->svc_trash[d->trash_svc]--;
 	if (!d->vs_known)
 		return;
 	for (p = trash_bucket(st, &d->vs, d->info.addr, d->info.port); *p; p = &(*p)->trash_next) {
@@ -202,8 +241,7 @@ static int adopt_services(struct xvsd *st)
 		s->key = key;
 		s->cfg = val;
 		est_start(st, st->maps.svc_stats, s->id, &s->est);
-		st->svcs[s->id] = s;
-		st->nsvcs++;
+		state_svc_link(st, s);
 	}
 	return 0;
 }
@@ -317,8 +355,9 @@ static int alloc_ids(struct xvsd *st)
 	if (err)
 		return err;
 	st->svcs = calloc(nsvc, sizeof(*st->svcs));
+	st->svc_trash = calloc(nsvc, sizeof(*st->svc_trash));
 	st->dests = calloc(ndest, sizeof(*st->dests));
-	if (!st->svcs || !st->dests)
+	if (!st->svcs || !st->svc_trash || !st->dests)
 		return -ENOMEM;
 	st->max_svc = nsvc;
 	st->max_dest = ndest;
@@ -370,12 +409,15 @@ void state_free(struct xvsd *st)
 		st->dests[i] = NULL;
 	}
 	free(st->svcs);
+	free(st->svc_trash);
 	free(st->dests);
 	st->svcs = NULL;
+	st->svc_trash = NULL;
 	st->dests = NULL;
 	st->max_svc = 0;
 	st->max_dest = 0;
 	st->nsvcs = 0;
+	memset(st->svc_hash, 0, sizeof(st->svc_hash));
 	memset(st->trash, 0, sizeof(st->trash));
 	st->dest_id_low = 1;
 }

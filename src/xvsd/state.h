@@ -26,6 +26,7 @@ struct xvsd_svc {
 	struct xvs_svc_key key;
 	struct xvs_svc cfg;	/* as in svc_map */
 	struct est est;
+	struct xvsd_svc *hash_next;	/* chain of its svc_hash bucket */
 };
 
 struct xvsd_dest {
@@ -36,10 +37,12 @@ struct xvsd_dest {
 	bool trashed;
 	__u64 trashed_at;	/* CLOCK_MONOTONIC ns */
 	struct xvsd_dest *trash_next;	/* chain of its trash bucket */
+	__u32 trash_svc;		/* info.svc_id when it was trashed */
 	struct est est;
 };
 
 #define XVSD_TRASH_BUCKETS 4096	/* power of two */
+#define XVSD_SVC_BUCKETS 16384	/* power of two */
 
 struct xvsd {
 	struct xvsd_maps maps;
@@ -48,6 +51,8 @@ struct xvsd {
 	__u32 max_svc;			/* svc_dests' entries: ids 1..max_svc-1 */
 	__u32 max_dest;			/* dest_info's entries: ids 1..max_dest-1 */
 	__u32 nsvcs;
+	struct xvsd_svc *svc_hash[XVSD_SVC_BUCKETS];	/* services by key */
+	__u32 *svc_trash;	/* by service id: trashed servers still naming it */
 	/* The trash with a known service, by (service, address, port). */
 	struct xvsd_dest *trash[XVSD_TRASH_BUCKETS];
 	__u32 dest_id_low;	/* every dest id below it is taken */
@@ -76,6 +81,13 @@ void state_free(struct xvsd *st);
 
 /* Service by identity, or NULL. */
 struct xvsd_svc *state_find_svc(struct xvsd *st, const struct xvs_svc_key *key);
+
+/* Enter service @s (id and key set) in svcs[] and the key index, or take it out. */
+void state_svc_link(struct xvsd *st, struct xvsd_svc *s);
+void state_svc_unlink(struct xvsd *st, struct xvsd_svc *s);
+
+/* No service has id @id and no trashed server still names it. */
+bool state_svc_id_free(const struct xvsd *st, __u32 id);
 
 /* Read / write a service's list with the datapath's lock held by the kernel. */
 int state_read_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd);

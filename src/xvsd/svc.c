@@ -96,19 +96,12 @@ static int check_sched(const struct xvs_ctl_svc *req, struct xvs_svc *cfg)
 /* Lowest free id that no removed server still names (see state_adopt). */
 static __u32 alloc_svc_id(struct xvsd *st)
 {
-	bool *used = calloc(st->max_svc, sizeof(*used));
-	__u32 i, id = 0;
+	__u32 i;
 
-	if (!used)
-		return 0;
-	for (i = 1; i < st->max_dest; i++)
-		if (st->dests[i] && st->dests[i]->info.svc_id < st->max_svc)
-			used[st->dests[i]->info.svc_id] = true;
-	for (i = 1; i < st->max_svc && !id; i++)
-		if (!st->svcs[i] && !used[i])
-			id = i;
-	free(used);
-	return id;
+	for (i = 1; i < st->max_svc; i++)
+		if (state_svc_id_free(st, i))
+			return i;
+	return 0;
 }
 
 int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
@@ -165,8 +158,7 @@ int svc_add_origin(struct xvsd *st, const struct xvs_ctl_svc *req, __u32 origin)
 	s->key = key;
 	s->cfg = cfg;
 	memset(&s->est, 0, sizeof(s->est));
-	st->svcs[s->id] = s;
-	st->nsvcs++;
+	state_svc_link(st, s);
 	addrset_svc(st, s, 1);
 	return 0;
 }
@@ -253,8 +245,7 @@ static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 		if (!d->trashed)
 			state_trash_put(st, d, now);
 	}
-	st->svcs[s->id] = NULL;
-	st->nsvcs--;
+	state_svc_unlink(st, s);
 	addrset_svc(st, s, -1);
 	free(s);
 	return 0;

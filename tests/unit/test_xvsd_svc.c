@@ -479,6 +479,54 @@ static void put_stats(struct xvsd_fixture *f, int fd, __u32 id, __u64 conns)
 	free(pc);
 }
 
+/*
+ * A removed service's id stays taken while a trashed server names it
+ * (state_svc_id_free()); services are found by key through adds and
+ * removals (the key index, not a walk of the ids).
+ */
+static void test_svc_id_held_by_trash(void **state)
+{
+	struct xvsd_fixture *f = *state;
+	struct xvs_ctl_svc a = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "rr");
+	struct xvs_ctl_svc b = svc_req(IPPROTO_TCP, "192.168.1.200", 81, "rr");
+	struct xvs_ctl_svc c = svc_req(IPPROTO_UDP, "192.168.1.200", 80, "rr");
+	struct xvs_ctl_dest d = dest_req("10.0.0.2", 80, 1);
+	struct xvs_svc_key ka, kb, kc;
+	struct xvsd_svc *sa;
+
+	NEED_ROOT(f);
+	assert_int_equal(svc_key_from_id(&a.id, &ka), 0);
+	assert_int_equal(svc_key_from_id(&b.id, &kb), 0);
+	assert_int_equal(svc_key_from_id(&c.id, &kc), 0);
+	assert_int_equal(svc_add(&f->st, &a), 0);
+	assert_int_equal(dest_add(&f->st, &a.id, &d), 0);
+	sa = state_find_svc(&f->st, &ka);
+	assert_non_null(sa);
+	assert_int_equal(sa->id, 1);
+	assert_null(state_find_svc(&f->st, &kc));
+	assert_int_equal(svc_del(&f->st, &a.id), 0);
+	assert_null(state_find_svc(&f->st, &ka));
+	assert_false(state_svc_id_free(&f->st, 1));
+	assert_int_equal(svc_add(&f->st, &b), 0);
+	assert_int_equal(state_find_svc(&f->st, &kb)->id, 2);
+	/* The server comes back with its service, now naming id 3: id 1 is free. */
+	assert_int_equal(svc_add(&f->st, &a), 0);
+	assert_int_equal(dest_add(&f->st, &a.id, &d), 0);
+	assert_int_equal(state_find_svc(&f->st, &ka)->id, 3);
+	assert_true(state_svc_id_free(&f->st, 1));
+	assert_int_equal(svc_del(&f->st, &a.id), 0);
+	assert_false(state_svc_id_free(&f->st, 3));
+	assert_int_equal(svc_add(&f->st, &c), 0);
+	assert_int_equal(state_find_svc(&f->st, &kc)->id, 1);
+	/* Reclaimed once no connection uses it: id 3 is free again. */
+	assert_true(state_trash_reclaim(&f->st) > 0);
+	assert_true(state_svc_id_free(&f->st, 3));
+	assert_int_equal(svc_add(&f->st, &a), 0);
+	assert_int_equal(state_find_svc(&f->st, &ka)->id, 3);
+	assert_int_equal(state_find_svc(&f->st, &kb)->id, 2);
+	assert_int_equal(state_find_svc(&f->st, &kc)->id, 1);
+}
+
 static void test_trash_and_resurrect(void **state)
 {
 	struct xvsd_fixture *f = *state;
@@ -757,6 +805,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overload_bit_kept, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_ids_reclaimed_from_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_svc_ids_reclaimed_from_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_svc_id_held_by_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_trash_and_resurrect, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_del_svc_and_resurrect, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_adopt_after_restart, xvsd_fixture_setup, xvsd_fixture_teardown),
