@@ -20,6 +20,7 @@
 #define XVS_CTL_VERSION		1
 #define XVS_CTL_SOCKET		"/run/xvs/xvsd.sock"
 #define XVS_CTL_MAX_REQ		(1 << 20)	/* largest request payload */
+#define XVS_CTL_MAX_DESTS	1024		/* servers in one XVS_CMD_ADD_DESTS */
 
 #define XVS_IFNAMSIZ		16
 #define XVS_SCHED_NAME_LEN	16	/* IP_VS_SCHEDNAME_MAXLEN */
@@ -49,6 +50,9 @@ enum xvs_ctl_cmd {
 	XVS_CMD_MARK_ADD,	/* xvs_ctl_mark_req: insert at .pos (0: append) */
 	XVS_CMD_MARK_DEL,	/* xvs_ctl_mark_req: the rule at .pos, or (0) equal to .rule */
 	XVS_CMD_MARK_SET,	/* n x xvs_ctl_mark_rule: the whole new list (n = 0: flush) */
+	XVS_CMD_ADD_DESTS,	/* xvs_ctl_svc (id only) + n x xvs_ctl_dest, n 1..XVS_CTL_MAX_DESTS
+				 * -> n x __s32: what n XVS_CMD_ADD_DEST in order would
+				 * answer (0 or -errno), one list write (ipvsadm -R) */
 	XVS_CMD_MAX,
 };
 

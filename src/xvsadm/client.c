@@ -59,6 +59,29 @@ int client_simple(struct client *c, __u16 cmd, const void *req, size_t len)
 	return ctl_call(c->fd, cmd, req, len, NULL, NULL);
 }
 
+int client_add_dests(struct client *c, const struct xvs_ctl_svc *svc,
+		     const struct xvs_ctl_dest *d, size_t n, __s32 *res)
+{
+	size_t len = sizeof(*svc) + n * sizeof(*d), rlen = 0;
+	void *reply = NULL;
+	char *req;
+	int err;
+
+	req = malloc(len);
+	if (!req)
+		return -ENOMEM;
+	memcpy(req, svc, sizeof(*svc));
+	memcpy(req + sizeof(*svc), d, n * sizeof(*d));
+	err = ctl_call(c->fd, XVS_CMD_ADD_DESTS, req, len, &reply, &rlen);
+	free(req);
+	if (!err && rlen != n * sizeof(*res))
+		err = -EBADMSG;
+	if (!err)
+		memcpy(res, reply, rlen);
+	free(reply);
+	return err;
+}
+
 int client_list(struct client *c, const struct xvs_ctl_svc *one, struct svc_list *l)
 {
 	size_t rlen = 0;

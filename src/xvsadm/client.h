@@ -24,6 +24,14 @@ void client_close(struct client *c);
 /* A request whose reply carries no payload. */
 int client_simple(struct client *c, __u16 cmd, const void *req, size_t len);
 
+/*
+ * XVS_CMD_ADD_DESTS: servers d[0..n) of service svc (n <= XVS_CTL_MAX_DESTS),
+ * res[i] each one's status. Returns the request's own status: -EINVAL (also
+ * what an xvsd without the command answers) means nothing was added.
+ */
+int client_add_dests(struct client *c, const struct xvs_ctl_svc *svc,
+		     const struct xvs_ctl_dest *d, size_t n, __s32 *res);
+
 /* Services with their servers: all, or the one named by one (-ESRCH if absent). */
 int client_list(struct client *c, const struct xvs_ctl_svc *one, struct svc_list *l);
 

@@ -3,12 +3,25 @@
  * Restore: ipvsadm's tokenizer, reproduced from the fscanf loop of its
  * config_stream.c (a '#' is an ordinary character there: ipvsadm-restore
  * strips comment lines before -R sees them), and the two ways to run it.
+ * Consecutive -a lines of one service go to xvsd as one request
+ * (XVS_CMD_ADD_DESTS), each line's error printed as its own request's.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "restore.h"
+
+#define RUN_FAILED	255	/* run.c's status of a failed operation */
+
+/* Parsed -a lines of one service waiting to be sent. */
+struct batch {
+	struct xvs_ctl_svc svc;
+	struct xvs_ctl_dest d[XVS_CTL_MAX_DESTS];
+	__s32 res[XVS_CTL_MAX_DESTS];
+	size_t n;
+};
 
 static bool is_sep(int c)
 {
@@ -86,18 +99,85 @@ nomem:
 	return -ENOMEM;
 }
 
+/*
+ * Send the batch; print each failed line's message in line order. Returns
+ * the last line's status, or -1 for an empty batch.
+ */
+static int batch_flush(struct xvsadm_ctx *x, struct batch *b)
+{
+	int err, result = -1;
+	size_t i;
+
+	if (!b->n)
+		return -1;
+	err = client_add_dests(&x->client, &b->svc, b->d, b->n, b->res);
+	for (i = 0; i < b->n; i++) {
+		if (err == -EINVAL) {
+			/* An xvsd without batches: one request per line. */
+			char req[sizeof(b->svc) + sizeof(b->d[0])];
+
+			memcpy(req, &b->svc, sizeof(b->svc));
+			memcpy(req + sizeof(b->svc), &b->d[i], sizeof(b->d[i]));
+			b->res[i] = client_simple(&x->client, XVS_CMD_ADD_DEST, req, sizeof(req));
+		} else if (err) {
+			b->res[i] = err;
+		}
+		result = b->res[i] ? RUN_FAILED : 0;
+		if (b->res[i])
+			fprintf(x->err, "%s\n", errors_str(OP_ADD_DEST, -b->res[i]));
+	}
+	b->n = 0;
+	return result;
+}
+
+/*
+ * A line to batch: an -a that parses, once xvsd is connected (the first
+ * request connects, with run_line()'s messages if that fails).
+ */
+static bool batchable(struct xvsadm_ctx *x, const struct restore_line *l,
+		      struct xvsadm_cmd *ce)
+{
+	struct xvsadm_err err;
+
+	return x->client.fd >= 0 && opts_parse(l->argc, l->argv, ce, &err, x->res) == PARSE_OK &&
+	       ce->cmd == CMD_ADDDEST;
+}
+
 int restore_run(struct xvsadm_ctx *x, FILE *in, bool *stop)
 {
 	struct restore_line l;
-	int r, result = 0;
+	struct xvsadm_cmd ce;
+	struct batch *b;
+	int r, f, result = 0;
 
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		fprintf(x->err, "%s\n", strerror(ENOMEM));
+		*stop = true;
+		return 1;
+	}
+	*stop = false;
 	while ((r = restore_read_line(in, x->prog, &l)) > 0) {
-		if (l.argc > 1)
+		if (l.argc > 1 && batchable(x, &l, &ce)) {
+			if (b->n == XVS_CTL_MAX_DESTS ||
+			    (b->n && memcmp(&b->svc.id, &ce.svc.id, sizeof(ce.svc.id))))
+				batch_flush(x, b);
+			b->svc = ce.svc;
+			b->d[b->n++] = ce.dest;
+		} else if (l.argc > 1) {
+			batch_flush(x, b);
 			result = run_line(x, l.argc, l.argv, stop);
+		}
 		restore_line_free(&l);
 		if (*stop)
-			return result;
+			break;
 	}
+	f = batch_flush(x, b);
+	if (f >= 0)
+		result = f;
+	free(b);
+	if (*stop)
+		return result;
 	if (r < 0) {
 		fprintf(x->err, "%s\n", strerror(-r));
 		*stop = true;

@@ -86,6 +86,37 @@ static int do_dest_cmd(struct xvsd *st, __u16 cmd, const void *p, size_t len)
 	}
 }
 
+/* Servers of one service: each one's status in the reply, as separate requests. */
+static int do_add_dests(struct xvsd *st, const void *p, size_t len, void **reply,
+			size_t *reply_len)
+{
+	const size_t dsz = sizeof(struct xvs_ctl_dest);
+	struct xvs_ctl_dest *reqs;
+	struct xvs_ctl_svc svc;
+	__s32 *res;
+	size_t n;
+
+	if (len < sizeof(svc) + dsz || (len - sizeof(svc)) % dsz)
+		return -EINVAL;
+	n = (len - sizeof(svc)) / dsz;
+	if (n > XVS_CTL_MAX_DESTS)
+		return -EINVAL;
+	memcpy(&svc, p, sizeof(svc));
+	reqs = malloc(n * dsz);
+	res = malloc(n * sizeof(*res));
+	if (!reqs || !res) {
+		free(reqs);
+		free(res);
+		return -ENOMEM;
+	}
+	memcpy(reqs, (const char *)p + sizeof(svc), n * dsz);
+	dest_add_many(st, &svc.id, reqs, n, res);
+	free(reqs);
+	*reply = res;
+	*reply_len = n * sizeof(*res);
+	return 0;
+}
+
 /* Copy a fixed-size reply into a malloc'd buffer. */
 static int reply_copy(const void *src, size_t size, void **reply, size_t *reply_len)
 {
@@ -159,6 +190,8 @@ int ctl_handle(struct xvsd *st, __u16 cmd, const void *p, size_t len, void **rep
 	case XVS_CMD_EDIT_DEST:
 	case XVS_CMD_DEL_DEST:
 		return do_dest_cmd(st, cmd, p, len);
+	case XVS_CMD_ADD_DESTS:
+		return do_add_dests(st, p, len, reply, reply_len);
 	case XVS_CMD_ZERO:
 		err = opt_svc(p, len, &svc, &given);
 		return err ? err : svc_zero(st, given ? &svc.id : NULL);
@@ -200,6 +233,7 @@ static const char *const cmd_names[XVS_CMD_MAX] = {
 	[XVS_CMD_START_DAEMON] = "start sync daemon", [XVS_CMD_STOP_DAEMON] = "stop sync daemon",
 	[XVS_CMD_MARK_ADD] = "add mark rule",	 [XVS_CMD_MARK_DEL] = "delete mark rule",
 	[XVS_CMD_MARK_SET] = "replace mark rules",
+	[XVS_CMD_ADD_DESTS] = "add servers",
 };
 
 static const char *proto_name(__u16 proto)
@@ -268,6 +302,20 @@ static void log_request(__u16 cmd, int status, const void *p, size_t plen)
 		pr_info("%s%s done", name, target);
 }
 
+/* One line per batch: the service and how many of its servers were added. */
+static void log_add_dests(const void *p, size_t plen, const __s32 *res, size_t rlen)
+{
+	size_t i, n = rlen / sizeof(*res), ok = 0;
+	char target[128];
+
+	if (plen < sizeof(struct xvs_ctl_svc))
+		return;
+	req_target(target, sizeof(target), XVS_CMD_ADD_SVC, p, sizeof(struct xvs_ctl_svc));
+	for (i = 0; i < n; i++)
+		ok += !res[i];
+	pr_info("add servers%s: %zu of %zu done", target, ok, n);
+}
+
 /* ---- clients ------------------------------------------------------------- */
 
 static void client_close(struct loop *l, struct client *c)
@@ -287,7 +335,10 @@ static int client_answer(struct client *c)
 	int status, err;
 
 	status = ctl_handle(c->st, c->hdr.cmd, c->payload, c->hdr.len, &reply, &reply_len);
-	log_request(c->hdr.cmd, status, c->payload, c->hdr.len);
+	if (c->hdr.cmd == XVS_CMD_ADD_DESTS && !status)
+		log_add_dests(c->payload, c->hdr.len, reply, reply_len);
+	else
+		log_request(c->hdr.cmd, status, c->payload, c->hdr.len);
 	/* The change adjusted addr_set; a failed adjustment is made good now. */
 	if (!status && c->hdr.cmd < XVS_CMD_MAX && cmd_names[c->hdr.cmd] &&
 	    c->st->addrset_stale) {

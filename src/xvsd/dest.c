@@ -83,44 +83,75 @@ static __u32 alloc_dest_id(struct xvsd *st)
 	return 0;
 }
 
-int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req)
-{
-	struct xvs_svc_dests sd;
-	struct xvsd_dest *d, *fresh = NULL;
-	struct xvs_dest_cnt cnt;
-	struct xvs_dest info;
-	struct xvsd_svc *s;
-	__u16 port;
-	int err;
+/* A server of a batch: made AVAILABLE in dest_info, in the list, not yet committed. */
+struct pending {
+	struct xvsd_dest *d;
+	struct xvs_dest info;	/* what dest_info now holds; d->info is the old value */
+	bool fresh;		/* d is new, its id reserved in st->dests */
+	__u64 trashed_at;	/* else: d came out of the trash, removed then */
+};
 
-	err = check_dest(st, id, req, &s, &port);
-	if (err)
-		return err;
-	err = state_read_list(st, s->id, &sd);
-	if (err)
-		return err;
-	if (find_live(st, &sd, s->id, req->addr[0], port))
+/*
+ * Checks of one server in the order ipvs.md 3.4 gives them (ipvsadm sees the
+ * same errno for each as from a request of its own), then its id: one
+ * resurrected from the trash, else the lowest free one, reserved.
+ */
+static int add_prepare(struct xvsd *st, const struct xvsd_svc *s,
+		       const struct xvs_svc_dests *sd, const struct pending *done, __u32 ndone,
+		       const struct xvs_ctl_dest *req, __u16 port, struct pending *p)
+{
+	__u32 i;
+
+	if (find_live(st, sd, s->id, req->addr[0], port))
 		return -EEXIST;
+	for (i = 0; i < ndone; i++)
+		if (done[i].info.addr == req->addr[0] && done[i].info.port == port)
+			return -EEXIST;
 	if (bad_dest_addr(req->addr[0]))
 		return -EINVAL;
-	if (sd.count >= XVS_MAX_RS)
+	if (sd->count >= XVS_MAX_RS)
 		return -ENOSPC;
-
-	d = state_trash_find(st, &s->key, req->addr[0], port);
-	if (!d) {
-		fresh = calloc(1, sizeof(*fresh));
-		if (!fresh)
+	memset(p, 0, sizeof(*p));
+	p->d = state_trash_find(st, &s->key, req->addr[0], port);
+	if (p->d) {
+		/* Out of the trash now: a reclaim for a later server must not free it. */
+		p->trashed_at = p->d->trashed_at;
+		state_trash_take(st, p->d);
+	} else {
+		p->d = calloc(1, sizeof(*p->d));
+		if (!p->d)
 			return -ENOMEM;
-		fresh->id = alloc_dest_id(st);
-		if (!fresh->id && state_trash_reclaim(st))
-			fresh->id = alloc_dest_id(st);
-		if (!fresh->id) {
-			free(fresh);
+		p->d->id = alloc_dest_id(st);
+		if (!p->d->id && state_trash_reclaim(st))
+			p->d->id = alloc_dest_id(st);
+		if (!p->d->id) {
+			free(p->d);
 			return -ENOMEM;
 		}
-		d = fresh;
+		p->fresh = true;
+		st->dests[p->d->id] = p->d;
 	}
-	info = d->info;
+	return 0;
+}
+
+/* Undo add_prepare(): free the reserved id, or put the server back in the trash. */
+static void add_unreserve(struct xvsd *st, struct pending *p)
+{
+	if (!p->fresh) {
+		state_trash_put(st, p->d, p->trashed_at);
+		return;
+	}
+	st->dests[p->d->id] = NULL;
+	free(p->d);
+}
+
+/* Make @p's server AVAILABLE and put it in @sd (not written yet). */
+static int add_stage(struct xvsd *st, const struct xvsd_svc *s, struct xvs_svc_dests *sd,
+		     const struct xvs_ctl_dest *req, __u16 port, struct pending *p)
+{
+	struct xvs_dest_cnt cnt;
+	struct xvs_dest info = p->d->info;
+
 	info.addr = req->addr[0];
 	info.port = port;
 	info.fwd = req->fwd;
@@ -129,42 +160,100 @@ int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_
 	info.flags |= XVS_DEST_F_AVAILABLE;
 	info.u_threshold = req->u_threshold;
 	info.l_threshold = req->l_threshold;
-
-	if (bpf_map_update_elem(st->maps.dest_info, &d->id, &info, BPF_ANY)) {
-		err = -errno;
-		goto err_free;
-	}
+	if (bpf_map_update_elem(st->maps.dest_info, &p->d->id, &info, BPF_ANY))
+		return -errno;
+	p->info = info;
 	/* A resurrected server may still hold connections: the bind rule. */
-	state_dest_cnt(st, d->id, &cnt);
-	sched_list_add(&sd, d->id, info.weight,
+	state_dest_cnt(st, p->d->id, &cnt);
+	sched_list_add(sd, p->d->id, info.weight,
 		       gc_overload(false, (__u32)(cnt.active + cnt.inactive + cnt.persist),
 				   info.u_threshold, info.l_threshold));
-	sched_dests_changed(&sd, s->cfg.sched);
-	err = state_write_list(st, s->id, &sd);
-	if (err) {
-		/* Not linked: it must not stay AVAILABLE. */
-		bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY);
-		goto err_free;
-	}
-	d->info = info;
+	return 0;
+}
+
+/* The list is written: the server is live. */
+static void add_commit(struct xvsd *st, const struct xvsd_svc *s, struct pending *p)
+{
+	struct xvsd_dest *d = p->d;
+
+	d->info = p->info;
 	d->vs = s->key;
 	d->vs_known = true;
-	if (d->trashed)
-		state_trash_take(st, d);
-	if (fresh) {
-		st->dests[d->id] = fresh;
+	if (p->fresh) {
 		/* alloc_dest_id() gave the lowest free id. */
-		st->dest_id_low = d->id + 1;
+		if (d->id >= st->dest_id_low)
+			st->dest_id_low = d->id + 1;
 	} else {
 		pr_debug("server id %u back from the trash", d->id);
 	}
 	addrset_dest(st, d, 1);
-	return 0;
+}
 
-err_free:
-	pr_err("add server: map update: %s", strerror(-err));
-	free(fresh);
-	return err;
+int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
+		  const struct xvs_ctl_dest *reqs, __u32 n, __s32 *res)
+{
+	struct xvs_svc_dests sd;
+	struct pending *p;
+	struct xvsd_svc *s;
+	__u32 i, np = 0;
+	bool have_list = false;
+	int err, added = 0;
+	__u16 port;
+
+	p = calloc(n ? n : 1, sizeof(*p));
+	if (!p) {
+		for (i = 0; i < n; i++)
+			res[i] = -ENOMEM;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		err = check_dest(st, id, &reqs[i], &s, &port);
+		if (!err && !have_list) {
+			err = state_read_list(st, s->id, &sd);
+			have_list = !err;
+		}
+		if (!err)
+			err = add_prepare(st, s, &sd, p, np, &reqs[i], port, &p[np]);
+		if (!err) {
+			err = add_stage(st, s, &sd, &reqs[i], port, &p[np]);
+			if (err)
+				add_unreserve(st, &p[np]);
+			else
+				np++;
+		}
+		/* 1 marks the staged ones until the list is written. */
+		res[i] = err ? err : 1;
+	}
+	err = 0;
+	if (np) {
+		sched_dests_changed(&sd, s->cfg.sched);
+		err = state_write_list(st, s->id, &sd);
+	}
+	for (i = 0; i < np; i++) {
+		if (!err) {
+			add_commit(st, s, &p[i]);
+			added++;
+			continue;
+		}
+		/* Not linked: it must not stay AVAILABLE. */
+		bpf_map_update_elem(st->maps.dest_info, &p[i].d->id, &p[i].d->info, BPF_ANY);
+		add_unreserve(st, &p[i]);
+	}
+	if (err)
+		pr_err("add server: map update: %s", strerror(-err));
+	for (i = 0; i < n; i++)
+		if (res[i] == 1)
+			res[i] = err;
+	free(p);
+	return added;
+}
+
+int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req)
+{
+	__s32 res;
+
+	dest_add_many(st, id, req, 1, &res);
+	return res;
 }
 
 int dest_edit(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req)

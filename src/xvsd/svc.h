@@ -35,6 +35,14 @@ int svc_del(struct xvsd *st, const struct xvs_ctl_svc_id *id);
 int svc_flush(struct xvsd *st);
 
 int dest_add(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req);
+
+/*
+ * dest_add() of @n servers of one service in order, as @n requests would
+ * do them (res[i]: 0 or the -errno dest_add() would return) but with one
+ * read and one write of the service's list. Returns how many were added.
+ */
+int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
+		  const struct xvs_ctl_dest *reqs, __u32 n, __s32 *res);
 int dest_edit(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req);
 int dest_del(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs_ctl_dest *req);
 

@@ -120,8 +120,8 @@ static void test_restore_one_connection(void **state)
 	r = run("ipvsadm", "-R", rules);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
-	/* GET_INFO and the five lines, all on one connection */
-	assert_int_equal(fake_last_conn_requests(&fake), 6);
+	/* GET_INFO, the two -A and each service's -a lines as one request, one connection */
+	assert_int_equal(fake_last_conn_requests(&fake), 5);
 	result_free(&r);
 
 	r = run("ipvsadm", "-S -n", "");
@@ -279,6 +279,65 @@ static void test_list_one(void **state)
 	result_free(&r);
 }
 
+/*
+ * -a lines go in batches (XVS_CMD_ADD_DESTS) yet read as separate lines:
+ * each failing line's message in line order, the status the last line's;
+ * an xvsd without batches (-EINVAL) gets one request per line instead.
+ */
+static const char batch_rules[] =
+	"-A -t 10.1.0.1:80 -s rr\n"
+	"-a -t 10.1.0.1:80 -r 10.0.0.2:80 -m\n"
+	"-a -t 10.1.0.1:80 -r 10.0.0.2:80 -m\n"
+	"-a -t 10.1.0.1:80 -r 10.0.0.3:80 -m -x 1 -y 2\n"
+	"-a -t 10.1.0.9:80 -r 10.0.0.4:80 -m\n"
+	"-a -t 10.1.0.1:80 -r 10.0.0.5:80 -m\n";
+static const char batch_err[] =
+	"Destination already exists\n"
+	"Numerical result out of range\n"
+	"Service not defined\n";
+
+static void batch_run(struct fake_xvsd *f, int requests)
+{
+	struct result r;
+
+	setenv("XVS_SOCKET", f->path, 1);
+	fake_drain_reports(f);
+	r = run("ipvsadm", "-R", batch_rules);
+	assert_string_equal(r.err, batch_err);
+	assert_int_equal(r.rc, 0);
+	result_free(&r);
+	assert_int_equal(fake_last_conn_requests(f), requests);
+	r = run("ipvsadm", "-S -n", "");
+	assert_string_equal(r.out, "-A -t 10.1.0.1:80 -s rr\n"
+				   "-a -t 10.1.0.1:80 -r 10.0.0.2:80 -m -w 1\n"
+				   "-a -t 10.1.0.1:80 -r 10.0.0.5:80 -m -w 1\n");
+	result_free(&r);
+	/* The last line failing makes the status 255, in a batch as alone. */
+	r = run("ipvsadm", "-R", "-a -t 10.1.0.1:80 -r 10.0.0.6:80 -m\n"
+				 "-a -t 10.1.0.1:80 -r 10.0.0.2:80 -m\n");
+	assert_string_equal(r.err, "Destination already exists\n");
+	assert_int_equal(r.rc, 255);
+	result_free(&r);
+}
+
+static void test_restore_batches(void **state)
+{
+	struct fake_state plain = { 0 };
+	struct fake_state old = { .fail_cmd = XVS_CMD_ADD_DESTS, .fail_err = EINVAL };
+	struct fake_xvsd f;
+
+	(void)state;
+	/* GET_INFO, -A, a batch of 3, one of 1 (another service), one of 1 */
+	fake_start(&f, &plain);
+	batch_run(&f, 5);
+	fake_stop(&f);
+	/* the same plus each line again alone after the refused batch */
+	fake_start(&f, &old);
+	batch_run(&f, 5 + 5);
+	fake_stop(&f);
+	setenv("XVS_SOCKET", fake.path, 1);
+}
+
 static void test_generic_errno(void **state)
 {
 	struct fake_state init = { .fail_cmd = XVS_CMD_FLUSH, .fail_err = EPERM };
@@ -305,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_errno_replies),
 		cmocka_unit_test(test_list_one),
 		cmocka_unit_test(test_daemons),
+		cmocka_unit_test(test_restore_batches),
 		cmocka_unit_test(test_generic_errno),
 	};
 

@@ -527,6 +527,63 @@ static void test_svc_id_held_by_trash(void **state)
 	assert_int_equal(state_find_svc(&f->st, &kc)->id, 1);
 }
 
+/*
+ * dest_add_many() answers each server as dest_add() would (a duplicate
+ * within the batch, a bad address, a missing service, the 64-server list
+ * limit) and writes the list once; a server removed earlier comes back from
+ * the trash with its id.
+ */
+static void test_add_many(void **state)
+{
+	struct xvsd_fixture *f = *state;
+	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "rr");
+	struct xvs_ctl_svc none = svc_req(IPPROTO_TCP, "192.168.1.201", 80, "rr");
+	struct xvs_ctl_dest d[XVS_MAX_RS + 1];
+	struct xvs_svc_dests sd;
+	__s32 res[XVS_MAX_RS + 1];
+	__u32 id2, i;
+	char rip[32];
+
+	NEED_ROOT(f);
+	assert_int_equal(svc_add(&f->st, &s), 0);
+	d[0] = dest_req("10.0.0.2", 80, 1);
+	d[1] = dest_req("10.0.0.2", 80, 3);
+	d[2] = dest_req("127.0.0.1", 80, 1);
+	d[3] = dest_req("10.0.0.3", 80, 2);
+	assert_int_equal(dest_add_many(&f->st, &s.id, d, 4, res), 2);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], -EEXIST);
+	assert_int_equal(res[2], -EINVAL);
+	assert_int_equal(res[3], 0);
+	read_list(f, 1, &sd);
+	assert_int_equal(sd.count, 2);
+	id2 = f->st.dests[sd.dest[0]]->info.addr == inet_addr("10.0.0.2") ? sd.dest[0] : sd.dest[1];
+	assert_int_equal(f->st.dests[id2]->info.addr, inet_addr("10.0.0.2"));
+	/* The duplicate changed nothing: the first line's weight. */
+	assert_int_equal(f->st.dests[id2]->info.weight, 1);
+	assert_int_equal(dest_add_many(&f->st, &none.id, d, 1, res), 0);
+	assert_int_equal(res[0], -ESRCH);
+
+	/* 10.0.0.2 to the trash and back in a batch: the same id, live again. */
+	assert_int_equal(dest_del(&f->st, &s.id, &d[0]), 0);
+	assert_true(f->st.dests[id2]->trashed);
+	for (i = 0; i < XVS_MAX_RS + 1; i++) {
+		snprintf(rip, sizeof(rip), "10.0.1.%u", i + 1);
+		d[i] = dest_req(i ? rip : "10.0.0.2", 80, 1);
+	}
+	/* 1 left in the list + 63 fit; the last two find it full. */
+	assert_int_equal(dest_add_many(&f->st, &s.id, d, XVS_MAX_RS + 1, res), XVS_MAX_RS - 1);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[XVS_MAX_RS - 2], 0);
+	assert_int_equal(res[XVS_MAX_RS - 1], -ENOSPC);
+	assert_int_equal(res[XVS_MAX_RS], -ENOSPC);
+	assert_false(f->st.dests[id2]->trashed);
+	assert_int_equal(f->st.dests[id2]->info.addr, inet_addr("10.0.0.2"));
+	read_list(f, 1, &sd);
+	assert_int_equal(sd.count, XVS_MAX_RS);
+	assert_true(sched_list_find(&sd, id2) >= 0);
+}
+
 static void test_trash_and_resurrect(void **state)
 {
 	struct xvsd_fixture *f = *state;
@@ -806,6 +863,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ids_reclaimed_from_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_svc_ids_reclaimed_from_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_svc_id_held_by_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_add_many, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_trash_and_resurrect, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_del_svc_and_resurrect, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_adopt_after_restart, xvsd_fixture_setup, xvsd_fixture_teardown),

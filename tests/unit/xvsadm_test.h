@@ -306,6 +306,22 @@ static inline int fake_handle(struct fake_state *st, __u16 cmd, const void *p, s
 			s->dests[i].l_threshold = rd->l_threshold;
 		}
 		return 0;
+	case XVS_CMD_ADD_DESTS: {
+		/* Each server as its own XVS_CMD_ADD_DEST, statuses in the reply. */
+		char one[sizeof(*req) + sizeof(*rd)];
+		size_t n = (len - sizeof(*req)) / sizeof(*rd), k;
+		__s32 r;
+
+		if (!rd || (len - sizeof(*req)) % sizeof(*rd) || n > XVS_CTL_MAX_DESTS)
+			return -EINVAL;
+		memcpy(one, req, sizeof(*req));
+		for (k = 0; k < n; k++) {
+			memcpy(one + sizeof(*req), &rd[k], sizeof(*rd));
+			r = fake_handle(st, XVS_CMD_ADD_DEST, one, sizeof(one), out);
+			fwrite(&r, sizeof(r), 1, out);
+		}
+		return 0;
+	}
 	case XVS_CMD_ZERO:
 		if (len && !s)
 			return -ESRCH;
