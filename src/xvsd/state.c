@@ -105,7 +105,7 @@ static struct xvsd_dest **trash_bucket(struct xvsd *st, const struct xvs_svc_key
 	__u32 h = (vs->addr ^ ((__u32)vs->port << 16) ^ vs->proto) * 0x9e3779b1u;
 
 	h = (h ^ addr ^ port) * 0x9e3779b1u;
-	return &st->trash[h >> 20 & (XVSD_TRASH_BUCKETS - 1)];
+	return &st->trash[h >> (32 - st->trash_bits)];
 }
 
 void state_trash_put(struct xvsd *st, struct xvsd_dest *d, __u64 now_ns)
@@ -357,7 +357,12 @@ static int alloc_ids(struct xvsd *st)
 	st->svcs = calloc(nsvc, sizeof(*st->svcs));
 	st->svc_trash = calloc(nsvc, sizeof(*st->svc_trash));
 	st->dests = calloc(ndest, sizeof(*st->dests));
-	if (!st->svcs || !st->svc_trash || !st->dests)
+	/* Trash chains stay short even when every server id is in it (-C). */
+	st->trash_bits = 12;
+	while (st->trash_bits < 20 && (4u << st->trash_bits) < ndest)
+		st->trash_bits++;
+	st->trash = calloc(1u << st->trash_bits, sizeof(*st->trash));
+	if (!st->svcs || !st->svc_trash || !st->dests || !st->trash)
 		return -ENOMEM;
 	st->max_svc = nsvc;
 	st->max_dest = ndest;
@@ -418,7 +423,8 @@ void state_free(struct xvsd *st)
 	st->max_dest = 0;
 	st->nsvcs = 0;
 	memset(st->svc_hash, 0, sizeof(st->svc_hash));
-	memset(st->trash, 0, sizeof(st->trash));
+	free(st->trash);
+	st->trash = NULL;
 	st->dest_id_low = 1;
 }
 

@@ -41,7 +41,6 @@ struct xvsd_dest {
 	struct est est;
 };
 
-#define XVSD_TRASH_BUCKETS 4096	/* power of two */
 #define XVSD_SVC_BUCKETS 16384	/* power of two */
 
 struct xvsd {
@@ -54,7 +53,8 @@ struct xvsd {
 	struct xvsd_svc *svc_hash[XVSD_SVC_BUCKETS];	/* services by key */
 	__u32 *svc_trash;	/* by service id: trashed servers still naming it */
 	/* The trash with a known service, by (service, address, port). */
-	struct xvsd_dest *trash[XVSD_TRASH_BUCKETS];
+	struct xvsd_dest **trash;	/* 1 << trash_bits buckets, about 4 ids each */
+	__u32 trash_bits;
 	__u32 dest_id_low;	/* every dest id below it is taken */
 	bool addrset_stale;	/* addr_set may differ from the above: rebuild it whole */
 	struct xvs_globals globals;
