@@ -14,40 +14,19 @@
 
 #include <linux/in.h>
 #include <xvs/abi.h>
+#include "byteorder.h"
 #ifdef __bpf__
 #include "ctx.h"
 #include "maps.h"
 #include "parse.h"
-#else
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
 #endif
-#endif
-
-static __always_inline __u16 fwmark_ntohs(__u16 v)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return __builtin_bswap16(v);
-#else
-	return v;
-#endif
-}
-
-static __always_inline __u32 fwmark_htonl(__u32 v)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return __builtin_bswap32(v);
-#else
-	return v;
-#endif
-}
 
 /* Does a packet (@proto, @saddr -> @daddr:@dport, network order) match @r? */
 static __always_inline int fwmark_rule_match(const struct xvs_mark_rule *r,
 					     __u8 proto, __u32 saddr,
 					     __u32 daddr, __u16 dport)
 {
-	__u16 port = fwmark_ntohs(dport);
+	__u16 port = xvs_ntohs(dport);
 	__u32 i;
 
 	if (r->proto && r->proto != proto)
@@ -114,7 +93,7 @@ static long fwmark_cb(__u32 i, void *arg)
 /* The svc_map key of the fwmark service for @mark. */
 static __always_inline void fwmark_svc_key(struct xvs_svc_key *k, __u32 mark)
 {
-	k->addr = fwmark_htonl(mark);
+	k->addr = xvs_htonl(mark);
 	k->port = 0;
 	k->proto = 0;
 	k->pad = 0;
@@ -174,7 +153,7 @@ __noinline __u32 fwmark_tpl_addr(__u32 svc_id)
 {
 	__u32 *m = bpf_map_lookup_elem(&svc_fwmark, &svc_id);
 
-	return m ? fwmark_htonl(*m) : 0;
+	return m ? xvs_htonl(*m) : 0;
 }
 #endif /* __bpf__ */
 

@@ -15,7 +15,7 @@
 /* Index into @sd->dest[] for packet destination @daddr (network order), or -1. */
 static __always_inline int sched_dh_pick(const struct xvs_svc_dests *sd, __u32 daddr)
 {
-	__u32 h = sched_hash_32(sched_ntohl(daddr), 8);
+	__u32 h = sched_hash_32(xvs_ntohl(daddr), 8);
 	__u8 b = sd->dh_tab[h & (XVS_SH_TAB_SIZE - 1)];
 
 	if (!b || !sched_usable(sd, b - 1u))

@@ -11,6 +11,7 @@
 
 #include <linux/types.h>
 #include <xvs/abi.h>
+#include "byteorder.h"
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -21,25 +22,6 @@
 /* Keys of ip_vs_mh.c's generate_hash_secret(): the same on every boot. */
 #define SCHED_MH_KEY1		2654435761ull
 #define SCHED_MH_KEY2		2654446892ull
-
-/* Network to host order of a u32 that sits in network order. */
-static __always_inline __u32 sched_ntohl(__u32 v)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return __builtin_bswap32(v);
-#else
-	return v;
-#endif
-}
-
-static __always_inline __u16 sched_ntohs(__u16 v)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return __builtin_bswap16(v);
-#else
-	return v;
-#endif
-}
 
 /* The kernel's hash_32(): multiplicative hashing, top @bits bits. */
 static __always_inline __u32 sched_hash_32(__u32 v, unsigned int bits)
@@ -99,13 +81,13 @@ static __always_inline __u32 sched_hsiphash_u32(__u32 v, __u64 key)
 static __always_inline __u32 sched_mh_hashkey(__u32 addr, __u16 port, __u64 key,
 					      __u32 offset)
 {
-	return sched_hsiphash_u32(offset + sched_ntohs(port) + sched_ntohl(addr), key);
+	return sched_hsiphash_u32(offset + xvs_ntohs(port) + xvs_ntohl(addr), key);
 }
 
 /* ip_vs_sh_hashkey(): bucket of address and port (0 unless sh-port). */
 static __always_inline __u32 sched_sh_hashkey(__u32 addr, __u16 port, __u32 offset)
 {
-	return (offset + sched_hash_32(sched_ntohs(port) + sched_ntohl(addr), 8)) &
+	return (offset + sched_hash_32(xvs_ntohs(port) + xvs_ntohl(addr), 8)) &
 	       (XVS_SH_TAB_SIZE - 1);
 }
 
