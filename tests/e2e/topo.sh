@@ -352,3 +352,18 @@ topo_cleanup()
 	TOPO_RUN=
 	TOPO_TMP=
 }
+
+# One more real server after topo_build: namespace ${TOPO_PFX}rs$1 with
+# 10.0.0.($1+1)/24 on eth0, linked to the switch's port p$1 and running nginx
+# as "rs$1" like rs1 and rs2. For tests that need three or more servers.
+topo_add_rs()
+{
+	local n=$1 ns=${TOPO_PFX}rs$1
+	topo_ns_add "$ns" &&
+	topo_link "$NS_SW" "p$n" "$ns" eth0 &&
+	on "$NS_SW" ip link set "p$n" master br0 &&
+	on "$ns" ip addr add "10.0.0.$((n + 1))/24" dev eth0 &&
+	on "$ns" ip route add default via 10.0.0.1 &&
+	topo_sender "$ns" eth0 &&
+	topo_nginx "$ns" "rs$n"
+}
