@@ -15,6 +15,10 @@ set -eu
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
 libcmocka-dev pkg-config iproute2 ethtool nginx-light curl procps util-linux netbase
 jq prometheus dpkg-dev libssl-dev openssl keepalived"
+# clang -target bpf defines neither __x86_64__ nor __i386__, so glibc's
+# gnu/stubs.h (reached from <linux/icmp.h> through <sys/socket.h>) asks for
+# stubs-32.h, which only libc6-dev-i386 installs on amd64.
+[ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ] && PKGS="$PKGS libc6-dev-i386"
 BENCH_PKGS="wrk sockperf haproxy nftables conntrack gnuplot-nox"
 [ "${2:-}" = bench ] && PKGS=$BENCH_PKGS
 
