@@ -13,7 +13,8 @@
 # traffic stays inside the namespaces; everything is removed on exit.
 #
 # Environment: BENCH_RUNS (default 3), BENCH_CASES (subset, space separated),
-# BENCH_FLOWS, BENCH_SKIP_SCALE=1, BENCH_BUDGET, XVS_BUILD (the xvs build to
+# BENCH_FLOWS, BENCH_SKIP_SCALE=1, BENCH_SKIP_UDP=1 (TCP metrics only),
+# BENCH_WRK_CLIENTS, BENCH_BUDGET, XVS_BUILD (the xvs build to
 # measure, default build/: point it at a build of a fixed commit while the
 # tree is being edited).
 
@@ -106,7 +107,7 @@ run_case()
 		done
 		say "  tcp done"
 	fi
-	if [ -n "$CASE_UDP" ]; then
+	if [ -n "$CASE_UDP" ] && [ "${BENCH_SKIP_UDP:-0}" != 1 ]; then
 		for f in $BENCH_FLOWS; do
 			for ((r = 1; r <= BENCH_RUNS; r++)); do
 				warm=
