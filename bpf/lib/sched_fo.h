@@ -16,7 +16,7 @@ static __always_inline int sched_fo_step(__u32 i, struct sched_wlc_run *r)
 
 	if (i >= r->n || i >= XVS_MAX_RS)
 		return 1;
-	if ((sd->overload >> i) & 1)
+	if (sd->overload[i])
 		return 0;
 	if (sd->weight[i] > r->loh) {
 		r->least = i;

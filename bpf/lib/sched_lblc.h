@@ -141,45 +141,12 @@ static __always_inline int sched_lblc_cached_ok(const struct sched_lblc_run *r, 
 	return d && d->weight > 0;
 }
 
-/* Where server @id sits in the list, one entry per call. */
-struct sched_lblc_find {
-	const struct xvs_svc_dests *sd;
-	__u32 id;
-	int idx;		/* -1: not in the list */
-};
-
-static __always_inline int sched_lblc_index_step(__u32 i, struct sched_lblc_find *f)
-{
-	if (i >= sched_count(f->sd) || i >= XVS_MAX_RS)
-		return 1;
-	if (f->sd->dest[i] != f->id)
-		return 0;
-	f->idx = i;
-	return 1;
-}
-
-#ifdef __bpf__
-/* A bpf_loop() of its own: inlined into the set scans, a loop costs the verifier dearly. */
-static long sched_lblc_index_cb(__u32 i, void *arg)
-{
-	return sched_lblc_index_step(i, arg);
-}
-#endif
-
 /* Is set member @id OVERLOADED (its bit in the list)? */
 static __always_inline int sched_lblc_flagged(const struct xvs_svc_dests *sd, __u32 id)
 {
-	struct sched_lblc_find f = { .sd = sd, .id = id, .idx = -1 };
-#ifdef __bpf__
-	bpf_loop(XVS_MAX_RS, sched_lblc_index_cb, &f, 0);
-#else
-	__u32 i;
+	int i = sched_list_index(sd, id);
 
-	for (i = 0; i < XVS_MAX_RS; i++)
-		if (sched_lblc_index_step(i, &f))
-			break;
-#endif
-	return f.idx >= 0 && f.idx < XVS_MAX_RS && ((sd->overload >> f.idx) & 1);
+	return i >= 0 && i < XVS_MAX_RS && sd->overload[i];
 }
 
 /*

@@ -19,7 +19,7 @@ static __always_inline int sched_nq_step(__u32 i, struct sched_wlc_run *r)
 
 	if (i >= r->n || i >= XVS_MAX_RS)
 		return 1;
-	if (((sd->overload >> i) & 1) || sd->weight[i] == 0)
+	if (sd->overload[i] || sd->weight[i] == 0)
 		return 0;
 	c = xvs_array_elem(r->cnt, sd->dest[i], struct xvs_dest_cnt);
 	doh = sched_sed_overhead(c);

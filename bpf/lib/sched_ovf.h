@@ -20,7 +20,7 @@ static __always_inline int sched_ovf_step(__u32 i, struct sched_wlc_run *r)
 	if (i >= r->n || i >= XVS_MAX_RS)
 		return 1;
 	w = sd->weight[i];
-	if (((sd->overload >> i) & 1) || w == 0)
+	if (sd->overload[i] || w == 0)
 		return 0;
 	c = xvs_array_elem(r->cnt, sd->dest[i], struct xvs_dest_cnt);
 	if (c && c->active > w)

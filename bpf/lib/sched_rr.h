@@ -9,6 +9,9 @@
 
 #include <linux/types.h>
 #include <xvs/abi.h>
+#ifdef __bpf__
+#include <bpf/bpf_helpers.h>
+#endif
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -25,7 +28,48 @@ static __always_inline int sched_usable(const struct xvs_svc_dests *sd, __u32 i)
 {
 	if (i >= XVS_MAX_RS)
 		return 0;
-	return sd->weight[i] > 0 && !((sd->overload >> i) & 1);
+	return sd->weight[i] > 0 && !sd->overload[i];
+}
+
+/* Where server @id sits in the list, one entry per call. */
+struct sched_find {
+	const struct xvs_svc_dests *sd;
+	__u32 id;
+	int idx;		/* -1: not in the list */
+};
+
+static __always_inline int sched_find_step(__u32 i, struct sched_find *f)
+{
+	if (i >= sched_count(f->sd) || i >= XVS_MAX_RS)
+		return 1;
+	if (f->sd->dest[i] != f->id)
+		return 0;
+	f->idx = i;
+	return 1;
+}
+
+#ifdef __bpf__
+/* A bpf_loop() body: a plain loop over 128 entries costs the verifier dearly. */
+static long sched_find_cb(__u32 i, void *arg)
+{
+	return sched_find_step(i, arg);
+}
+#endif
+
+/* Index of server @id in @sd's list, or -1. */
+static __always_inline int sched_list_index(const struct xvs_svc_dests *sd, __u32 id)
+{
+	struct sched_find f = { .sd = sd, .id = id, .idx = -1 };
+#ifdef __bpf__
+	bpf_loop(XVS_MAX_RS, sched_find_cb, &f, 0);
+#else
+	__u32 i;
+
+	for (i = 0; i < XVS_MAX_RS; i++)
+		if (sched_find_step(i, &f))
+			break;
+#endif
+	return f.idx;
 }
 
 /* One rr pick in progress: one sched_rr_step() per list entry tried. */

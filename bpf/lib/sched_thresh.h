@@ -4,8 +4,8 @@
  * IPVS applies them: on every bind of a connection or template to a dest
  * (OVERLOAD set when u_threshold != 0 and totalconns >= u_threshold) and on
  * every unbind (cleared below l_threshold, else below 3/4 of u_threshold,
- * else at once). The datapath flips the dest's bit in svc_dests.overload
- * with an atomic op, so the very next pick already sees it. The decisions
+ * else at once). The datapath flips the dest's byte in svc_dests.overload,
+ * so the very next pick already sees it. The decisions
  * are pure (host tests); the map glue is BPF only.
  */
 #ifndef XVS_SCHED_THRESH_H
@@ -13,6 +13,7 @@
 
 #include <linux/types.h>
 #include <xvs/abi.h>
+#include "sched_rr.h"
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -44,21 +45,6 @@ static __always_inline int sched_thresh_clear(const struct xvs_dest *d,
 	return 1;
 }
 
-/* Index of dest @dest_id in @sd's list, or -1 (removed meanwhile). */
-static __always_inline int sched_list_index(const struct xvs_svc_dests *sd,
-					    __u32 dest_id)
-{
-	__u32 i;
-
-	for (i = 0; i < XVS_MAX_RS; i++) {
-		if (i >= sd->count)
-			break;
-		if (sd->dest[i] == dest_id)
-			return i;
-	}
-	return -1;
-}
-
 #ifdef __bpf__
 #include "maps.h"
 
@@ -72,7 +58,6 @@ __noinline int sched_thresh_update(__u32 sid, __u32 dest_id, int bind)
 	struct xvs_svc_dests *sd;
 	struct xvs_dest_cnt *c;
 	struct xvs_dest *d;
-	__u64 bit;
 	int i;
 
 	d = bpf_map_lookup_elem(&dest_info, &dest_id);
@@ -85,13 +70,10 @@ __noinline int sched_thresh_update(__u32 sid, __u32 dest_id, int bind)
 	i = sched_list_index(sd, dest_id);
 	if (i < 0 || i >= XVS_MAX_RS)
 		return 0;
-	bit = 1ull << i;
-	if (bind == !!(sd->overload & bit))
+	if (!!bind == sd->overload[i])
 		return 0;
-	if (bind)
-		__sync_fetch_and_or(&sd->overload, bit);
-	else
-		__sync_fetch_and_and(&sd->overload, ~bit);
+	/* One byte per server: a plain store, no other server's flag to keep. */
+	sd->overload[i] = !!bind;
 	return 1;
 }
 #endif

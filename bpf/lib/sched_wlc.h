@@ -58,7 +58,7 @@ static __always_inline int sched_weighted_step(__u32 i, struct sched_wlc_run *r,
 
 	if (i >= r->n || i >= XVS_MAX_RS)
 		return 1;
-	if ((sd->overload >> i) & 1)
+	if (sd->overload[i])
 		return 0;
 	if (r->least < 0 && sd->weight[i] <= 0)
 		return 0;

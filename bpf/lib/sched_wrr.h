@@ -79,6 +79,17 @@ static __always_inline void sched_wrr_init(struct xvs_svc_dests *sd)
 	sd->rr_cursor = XVS_MAX_RS;
 }
 
+/* Entry @i's part of r->maxw; returns 1 past the list. */
+static __always_inline int sched_wrr_maxw_step(__u32 i, struct sched_wrr_run *r)
+{
+	if (i >= (__u32)r->n || i >= XVS_MAX_RS)
+		return 1;
+	if (sched_usable(r->sd, i) && r->sd->weight[i] > r->maxw)
+		r->maxw = r->sd->weight[i];
+	return 0;
+}
+
+
 /* Set up @r for a pick from cursor @cursor and current weight @cw. */
 static __always_inline void sched_wrr_begin(struct sched_wrr_run *r,
 					    const struct xvs_svc_dests *sd,
@@ -99,12 +110,9 @@ static __always_inline void sched_wrr_begin(struct sched_wrr_run *r,
 	r->pick = -1;
 	r->cursor = r->pos;
 	r->maxw = 0;
-	for (i = 0; i < XVS_MAX_RS; i++) {
-		if (i >= (__u32)r->n)
+	for (i = 0; i < XVS_MAX_RS; i++)
+		if (sched_wrr_maxw_step(i, r))
 			break;
-		if (sched_usable(sd, i) && sd->weight[i] > r->maxw)
-			r->maxw = sd->weight[i];
-	}
 }
 
 /* A pass from the head that cannot match anything (cw above every weight). */
@@ -129,7 +137,7 @@ static __always_inline int sched_wrr_step(struct sched_wrr_run *r)
 		return 1;
 	if (d < (__u32)r->n && !sched_wrr_empty_pass(r)) {
 		d &= XVS_MAX_RS - 1;
-		if (!((sd->overload >> d) & 1) && sd->weight[d] >= r->cw) {
+		if (!sd->overload[d] && sd->weight[d] >= r->cw) {
 			r->pick = d;
 			r->cursor = d;
 			return 1;

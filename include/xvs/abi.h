@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 
-#define XVS_ABI_VERSION		7
+#define XVS_ABI_VERSION		8
 
 /*
  * Capacity limits. XVS_MAX_SVC and XVS_MAX_DEST are the id maps' default
@@ -24,7 +24,7 @@
  */
 #define XVS_MAX_SVC		1024	/* virtual services, ids 1..XVS_MAX_SVC-1 */
 #define XVS_MAX_DEST		8192	/* real servers over all services, ids 1.. */
-#define XVS_MAX_RS		64	/* real servers in one service */
+#define XVS_MAX_RS		128	/* real servers in one service (a power of 2, <= 255) */
 #define XVS_CONN_DEFAULT	262144	/* default connection table entries */
 #define XVS_FRAG_MAX		8192	/* fragmented datagrams remembered (LRU) */
 /*
@@ -156,9 +156,9 @@ struct xvs_svc_dests {
 	__s32 wrr_mw;			/* wrr max weight - (gcd - 1) */
 	__s32 wrr_di;			/* wrr gcd of weights */
 	__u32 gen;			/* bumped by xvsd on each rewrite */
-	__u64 overload;			/* bit i: dest[i] is OVERLOADED */
 	__u32 dest[XVS_MAX_RS];		/* dest ids */
 	__s32 weight[XVS_MAX_RS];	/* copy of each dest's weight */
+	__u8 overload[XVS_MAX_RS];	/* 1: dest[i] is OVERLOADED (a byte: no word to share) */
 	/*
 	 * Hash-table schedulers' tables, built by xvsd from the list above on
 	 * every change and written with it in one locked update, so a table
@@ -215,7 +215,7 @@ struct xvs_mark_set {
 /* ---- real servers ------------------------------------------------------ */
 
 #define XVS_DEST_F_AVAILABLE	0x0001	/* linked in its service (IPVS AVAILABLE) */
-/* OVERLOAD is a bit of svc_dests.overload, flipped by the datapath at bind/unbind. */
+/* OVERLOAD is svc_dests.overload[i], flipped by the datapath at bind/unbind. */
 
 /* dest_info value, indexed by dest id. Written by xvsd only. */
 struct xvs_dest {

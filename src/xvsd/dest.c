@@ -283,7 +283,7 @@ int dest_edit(struct xvsd *st, const struct xvs_ctl_svc_id *id, const struct xvs
 	info.fwd = req->fwd;
 	info.weight = req->weight;
 	/* ip_vs_update_dest: a lifted or raised upper threshold clears overload. */
-	over = (sd.overload >> i) & 1;
+	over = sd.overload[i];
 	if (!req->u_threshold || req->u_threshold > info.u_threshold)
 		over = false;
 	info.u_threshold = req->u_threshold;

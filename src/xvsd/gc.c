@@ -192,8 +192,8 @@ static int thresholds(struct xvsd *st, struct gc_result *res)
 
 			if (!d)
 				continue;
-			/* The datapath's bit is the truth: it flips it at bind/unbind. */
-			was = (sd.overload >> i) & 1;
+			/* The datapath's flag is the truth: it flips it at bind/unbind. */
+			was = sd.overload[i];
 			if (!was && !d->info.u_threshold)
 				continue;
 			state_dest_cnt(st, d->id, &c);

@@ -97,12 +97,11 @@ int sched_list_add(struct xvs_svc_dests *sd, __u32 id, __s32 weight, bool overlo
 	memmove(&sd->dest[1], &sd->dest[0], sd->count * sizeof(sd->dest[0]));
 	memmove(&sd->weight[1], &sd->weight[0], sd->count * sizeof(sd->weight[0]));
 	memmove(&sd->last_weight[1], &sd->last_weight[0], sd->count * sizeof(sd->last_weight[0]));
-	sd->overload <<= 1;
+	memmove(&sd->overload[1], &sd->overload[0], sd->count * sizeof(sd->overload[0]));
 	sd->dest[0] = id;
 	sd->weight[0] = weight;
 	sd->last_weight[0] = weight;
-	if (overload)
-		sd->overload |= 1;
+	sd->overload[0] = overload;
 	sd->count++;
 	if (sd->rr_cursor != SCHED_CURSOR_HEAD)
 		sd->rr_cursor++;
@@ -111,20 +110,19 @@ int sched_list_add(struct xvs_svc_dests *sd, __u32 id, __s32 weight, bool overlo
 
 void sched_list_del(struct xvs_svc_dests *sd, __u32 i)
 {
-	__u64 low = sd->overload & ((1ull << i) - 1);
-
 	if (i >= sd->count)
 		return;
 	memmove(&sd->dest[i], &sd->dest[i + 1], (sd->count - i - 1) * sizeof(sd->dest[0]));
 	memmove(&sd->weight[i], &sd->weight[i + 1], (sd->count - i - 1) * sizeof(sd->weight[0]));
 	memmove(&sd->last_weight[i], &sd->last_weight[i + 1],
 		(sd->count - i - 1) * sizeof(sd->last_weight[0]));
-	/* i < 64, so shifting by i + 1 may be 64: split it to stay defined. */
-	sd->overload = low | ((sd->overload >> i >> 1) << i);
+	memmove(&sd->overload[i], &sd->overload[i + 1],
+		(sd->count - i - 1) * sizeof(sd->overload[0]));
 	sd->count--;
 	sd->dest[sd->count] = 0;
 	sd->weight[sd->count] = 0;
 	sd->last_weight[sd->count] = 0;
+	sd->overload[sd->count] = 0;
 	if (sd->rr_cursor == SCHED_CURSOR_HEAD || sd->rr_cursor < i)
 		return;
 	/* On the removed entry: its predecessor, the head for the first one. */
@@ -142,10 +140,7 @@ void sched_list_set(struct xvs_svc_dests *sd, __u32 i, __s32 weight, bool overlo
 	/* __ip_vs_update_dest(): last_weight keeps the latest non-zero weight. */
 	if (weight)
 		sd->last_weight[i] = weight;
-	if (overload)
-		sd->overload |= 1ull << i;
-	else
-		sd->overload &= ~(1ull << i);
+	sd->overload[i] = overload;
 }
 
 void sched_dests_changed(struct xvs_svc_dests *sd, __u32 sched)

@@ -52,6 +52,7 @@ static int case_setup(size_t ci, const struct sched_case *c)
 	struct xvs_svc_key k = { .addr = dp_ip(VIP), .port = htons(SCHED_VPORT + ci),
 				 .proto = IPPROTO_TCP };
 	struct xvs_svc v = { .id = case_svc(ci), .sched = c->sched, .flags = c->flags };
+	static const struct sched_dest_cfg one = W(1);
 	static const struct xvs_dest_cnt zero;
 	struct xvs_svc_dests sd;
 	__u32 id;
@@ -59,12 +60,13 @@ static int case_setup(size_t ci, const struct sched_case *c)
 	memset(&sd, 0, sizeof(sd));
 	sched_init(&sd);
 	for (id = 1; id <= c->ndest; id++) {
+		/* Past the table's servers (full_list()): weight 1, no thresholds. */
+		const struct sched_dest_cfg *cfg = id <= SCHED_CASE_DESTS ? &c->dest[id - 1] : &one;
 		struct xvs_dest d = { .addr = htonl(SCHED_CASE_RS(id)),
 				      .port = htons(SCHED_CASE_RS_PORT),
-				      .fwd = XVS_FWD_MASQ, .weight = c->dest[id - 1].w,
+				      .fwd = XVS_FWD_MASQ, .weight = cfg->w,
 				      .flags = XVS_DEST_F_AVAILABLE, .svc_id = v.id,
-				      .u_threshold = c->dest[id - 1].u,
-				      .l_threshold = c->dest[id - 1].l };
+				      .u_threshold = cfg->u, .l_threshold = cfg->l };
 
 		if (bpf_map_update_elem(dp_fd(env.skel->maps.dest_info), &id, &d, BPF_ANY) ||
 		    bpf_map_update_elem(dp_fd(env.skel->maps.dest_cnt), &id, &zero, BPF_ANY))
@@ -131,7 +133,7 @@ static int set_weight(size_t ci, const struct sched_case *c, __u32 id, __s32 w)
 	d.weight = w;
 	if (bpf_map_update_elem(dp_fd(env.skel->maps.dest_info), &id, &d, BPF_ANY))
 		return -1;
-	sched_list_set(&sd, i, w, (sd.overload >> i) & 1);
+	sched_list_set(&sd, i, w, sd.overload[i]);
 	sched_dests_changed(&sd, c->sched);
 	sd.gen++;
 	return list_write(sid, &sd);
@@ -174,6 +176,57 @@ static int step(size_t ci, const struct sched_case *c, const struct sched_step *
 	return -1;
 }
 
+/*
+ * A full list: XVS_MAX_RS servers under rr, server 1 (the oldest, the last
+ * entry) with -x 1. One cycle picks every entry in list order; the bind to
+ * the last entry sets its OVERLOADED flag (sched_thresh_update() finding it
+ * past index 64), the next cycle skips it, its unbind clears the flag.
+ */
+static int full_list(void)
+{
+	struct sched_case c = { .name = "full list", .sched = XVS_SCHED_RR,
+				.ndest = XVS_MAX_RS, .dest = { W(1), W(1), W(1), W(1) } };
+	size_t ci = SCHED_NCASES;
+	__u32 sid = case_svc(ci), k, last = XVS_MAX_RS - 1;
+	uint16_t vport = SCHED_VPORT + ci;
+	struct xvs_svc_dests sd;
+	struct xvs_dest d;
+	struct xvs_conn cn;
+	struct pkt_spec in;
+	__u32 id = 1;
+
+	if (case_setup(ci, &c) ||
+	    bpf_map_lookup_elem(dp_fd(env.skel->maps.dest_info), &id, &d))
+		return -1;
+	d.u_threshold = 1;
+	if (bpf_map_update_elem(dp_fd(env.skel->maps.dest_info), &id, &d, BPF_ANY))
+		return -1;
+	for (k = 0; k < 2 * XVS_MAX_RS - 1; k++) {
+		/* Cycle 1: ids MAX..1; cycle 2 skips id 1 (index `last`). */
+		__u32 want = XVS_MAX_RS - (k < XVS_MAX_RS ? k : k - XVS_MAX_RS);
+
+		in = c2v(500, 1 + k, vport, TH_SYN);
+		if (xdp(&in, XDP_REDIRECT) ||
+		    dp_conn(&env, IPPROTO_TCP, cli_addr(500), 1 + k, VIP, vport, &cn))
+			return -1;
+		if (cn.dest_id != want) {
+			fprintf(stderr, "  SYN %u: got dest %u, want %u\n", k, cn.dest_id, want);
+			return -1;
+		}
+		if (bpf_map_lookup_elem_flags(dp_fd(env.skel->maps.svc_dests), &sid, &sd,
+					      BPF_F_LOCK))
+			return -1;
+		if (sd.overload[last] != (k >= last)) {
+			fprintf(stderr, "  SYN %u: overload[%u] = %u\n", k, last, sd.overload[last]);
+			return -1;
+		}
+	}
+	if (gc_force(500, 1 + last, vport) ||
+	    bpf_map_lookup_elem_flags(dp_fd(env.skel->maps.svc_dests), &sid, &sd, BPF_F_LOCK))
+		return -1;
+	return sd.overload[last] == 0 ? 0 : -1;
+}
+
 static int setup(void)
 {
 	char cmd[128];
@@ -182,7 +235,7 @@ static int setup(void)
 	if (dp_open(&env))
 		return -1;
 	dp_globals(&env, 1);
-	for (k = 1; k <= SCHED_CASE_DESTS; k++) {
+	for (k = 1; k <= XVS_MAX_RS; k++) {
 		snprintf(cmd, sizeof(cmd),
 			 "ip neigh add %s lladdr 02:00:00:00:02:%02x dev int nud permanent",
 			 rs_addr(k), 0x10 + k);
@@ -215,6 +268,13 @@ int main(void)
 			fail++;
 		else
 			pass++;
+	}
+	if (full_list()) {
+		printf("not ok %zu - %d servers in one service\n", ci + 1, XVS_MAX_RS);
+		fail++;
+	} else {
+		printf("ok %zu - %d servers in one service\n", ci + 1, XVS_MAX_RS);
+		pass++;
 	}
 	xvs__destroy(env.skel);
 	printf("%d passed, %d failed\n", pass, fail);

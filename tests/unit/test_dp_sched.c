@@ -76,7 +76,7 @@ static void test_rr(void **state)
 	mk(&sd, (int[]){ 1, 0, 1 }, 3);
 	expect_rr(&sd, "ACACA");
 	mk(&sd, (int[]){ 1, 1, 1 }, 3);
-	sd.overload = 1 << 1;
+	sd.overload[1] = 1;
 	expect_rr(&sd, "ACAC");
 	mk(&sd, (int[]){ 0, 0 }, 2);
 	expect_rr(&sd, "--");
@@ -111,7 +111,7 @@ static void test_wrr(void **state)
 	expect_wrr(&sd, "--");
 	/* Overloaded skipped. */
 	mk(&sd, (int[]){ 3, 1 }, 2);
-	sd.overload = 1;
+	sd.overload[0] = 1;
 	expect_wrr(&sd, "BBB");
 }
 
@@ -125,7 +125,7 @@ static int ref_wrr(const struct xvs_svc_dests *sd, int *cl, int *cw)
 		return -1;
 	for (;;) {
 		for (dest = dest + 1; dest < n; dest++) {
-			if (!((sd->overload >> dest) & 1) && sd->weight[dest] >= *cw) {
+			if (!sd->overload[dest] && sd->weight[dest] >= *cw) {
 				*cl = dest;
 				return dest;
 			}
@@ -158,13 +158,15 @@ static void test_wrr_vs_kernel(void **state)
 	(void)state;
 	srand(7);
 	for (round = 0; round < 300; round++) {
-		int n = 1 + rand() % 8, w[8], cl = -1, cw, k;
+		int n = 1 + rand() % 8, w[8], cl = -1, cw, k, bits;
 		int big = round % 3 == 0;
 
 		for (i = 0; i < n; i++)
 			w[i] = big ? rand() % 3000 : rand() % 6;
 		mk(&sd, w, n);
-		sd.overload = round % 5 == 0 ? (uint64_t)(rand() % 256) : 0;
+		bits = round % 5 == 0 ? rand() % 256 : 0;
+		for (i = 0; i < 8; i++)
+			sd.overload[i] = (bits >> i) & 1;
 		cw = sd.wrr_cw;
 		for (k = 0; k < 200; k++) {
 			int want = ref_wrr(&sd, &cl, &cw);
@@ -204,7 +206,7 @@ static void test_wlc(void **state)
 	assert_int_equal(sched_wlc_pick(&sd, cnt), 1);
 	/* Overloaded skipped, nothing usable -> -1. */
 	mk(&sd, (int[]){ 1, 1 }, 2);
-	sd.overload = 3;
+	sd.overload[0] = sd.overload[1] = 1;
 	assert_int_equal(sched_wlc_pick(&sd, cnt), -1);
 	/* Large counts do not overflow: 64-bit products. */
 	memset(cnt, 0, sizeof(cnt));

@@ -68,10 +68,7 @@ static void model_thresh(__u32 id, int bind)
 	i = sched_list_index(&m.sd, id);
 	if (i < 0)
 		return;
-	if (bind)
-		m.sd.overload |= 1ull << i;
-	else
-		m.sd.overload &= ~(1ull << i);
+	m.sd.overload[i] = !!bind;
 }
 
 /* sched_locality_pick() of sched.h with the host loops; the clock stands still. */
@@ -239,7 +236,7 @@ static int model_step(const struct sched_case *c, const struct sched_step *s)
 		i = sched_list_find(&m.sd, s->a);
 		assert_true(i >= 0);
 		m.info[s->a].weight = s->b;
-		sched_list_set(&m.sd, i, s->b, (m.sd.overload >> i) & 1);
+		sched_list_set(&m.sd, i, s->b, m.sd.overload[i]);
 		sched_dests_changed(&m.sd, c->sched);
 		model_write();
 		return 0;

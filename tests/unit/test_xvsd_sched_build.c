@@ -16,6 +16,17 @@
 #include "xvsd/sched_build.h"
 #include "xvsd/sched_tab.h"
 
+/* The overload flags of the first 64 entries as a bit mask. */
+static __u64 overload_mask(const struct xvs_svc_dests *sd)
+{
+	__u64 m = 0;
+	int i;
+
+	for (i = 0; i < 64; i++)
+		m |= (__u64)sd->overload[i] << i;
+	return m;
+}
+
 static void list_of(struct xvs_svc_dests *sd, const __u32 *ids, const __s32 *w, int n)
 {
 	int i;
@@ -135,7 +146,8 @@ static void test_newest_first(void **state)
 	assert_int_equal(sd.dest[0], 9);
 	assert_int_equal(sd.weight[0], 2);
 	assert_int_equal(sd.dest[1], 7);
-	assert_int_equal(sd.overload, 1);
+	assert_int_equal(sd.overload[0], 1);
+	assert_int_equal(sd.overload[1], 0);
 	assert_int_equal(sched_list_find(&sd, 7), 1);
 	assert_int_equal(sched_list_find(&sd, 8), -1);
 }
@@ -150,10 +162,11 @@ static void test_full(void **state)
 	for (i = 0; i < XVS_MAX_RS; i++)
 		assert_int_equal(sched_list_add(&sd, i + 1, 1, i == 0), 0);
 	assert_int_equal(sched_list_add(&sd, 100, 1, false), -ENOSPC);
-	/* The first one added is last now, with its overload bit (bit 63). */
-	assert_true(sd.overload & (1ull << 63));
+	/* The first one added is last now, with its overload flag. */
+	assert_int_equal(sd.overload[XVS_MAX_RS - 1], 1);
+	assert_int_equal(overload_mask(&sd), 0);
 	sched_list_del(&sd, XVS_MAX_RS - 1);
-	assert_int_equal(sd.overload, 0);
+	assert_int_equal(sd.overload[XVS_MAX_RS - 1], 0);
 	assert_int_equal(sd.count, XVS_MAX_RS - 1);
 }
 
@@ -195,17 +208,28 @@ static void test_rr_cursor(void **state)
 static void test_overload_bits_move(void **state)
 {
 	struct xvs_svc_dests sd;
+	int i;
 
 	(void)state;
 	memset(&sd, 0, sizeof(sd));
 	sched_list_add(&sd, 1, 1, true);	/* [1*] */
 	sched_list_add(&sd, 2, 1, false);	/* [2 1*] */
 	sched_list_add(&sd, 3, 1, true);	/* [3* 2 1*] */
-	assert_int_equal(sd.overload, 0x5);
+	assert_int_equal(overload_mask(&sd), 0x5);
 	sched_list_del(&sd, 1);			/* [3* 1*] */
-	assert_int_equal(sd.overload, 0x3);
+	assert_int_equal(overload_mask(&sd), 0x3);
 	sched_list_set(&sd, 0, 1, false);	/* [3 1*] */
-	assert_int_equal(sd.overload, 0x2);
+	assert_int_equal(overload_mask(&sd), 0x2);
+	/* Past the first 64 entries too. */
+	memset(&sd, 0, sizeof(sd));
+	for (i = 0; i < 100; i++)
+		sched_list_add(&sd, i + 1, 1, i == 0 || i == 99);
+	assert_int_equal(sd.overload[0], 1);
+	assert_int_equal(sd.overload[99], 1);
+	sched_list_del(&sd, 50);
+	assert_int_equal(sd.overload[98], 1);
+	assert_int_equal(sd.overload[99], 0);
+	assert_int_equal(sd.dest[98], 1);
 }
 
 struct wrr_row {

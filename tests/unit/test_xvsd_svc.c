@@ -385,29 +385,29 @@ static void test_overload_bit_kept(void **state)
 	read_list(f, id, &sd);
 	/* What the datapath does at the 2nd bind. */
 	assert_int_equal(bpf_map_update_elem(f->st.maps.dest_cnt, &sd.dest[0], &busy, BPF_ANY), 0);
-	sd.overload = 1;
+	sd.overload[0] = 1;
 	assert_int_equal(state_write_list(&f->st, id, &sd), 0);
 
 	/* -e -w 3, same threshold: still overloaded; the sweeper agrees. */
 	d.weight = 3;
 	assert_int_equal(dest_edit(&f->st, &s.id, &d), 0);
 	read_list(f, id, &sd);
-	assert_int_equal(sd.overload, 1);
+	assert_int_equal(sd.overload[0], 1);
 	memset(&res, 0, sizeof(res));
 	assert_int_equal(gc_sweep(&f->st, &res), 0);
 	read_list(f, id, &sd);
-	assert_int_equal(sd.overload, 1);
+	assert_int_equal(sd.overload[0], 1);
 	/* -e -x 5: a raised upper threshold clears it (ip_vs_update_dest). */
 	d.u_threshold = 5;
 	assert_int_equal(dest_edit(&f->st, &s.id, &d), 0);
 	read_list(f, id, &sd);
-	assert_int_equal(sd.overload, 0);
+	assert_int_equal(sd.overload[0], 0);
 	/* Back to -x 2 with 2 connections: the sweeper sets it by the rule. */
 	d.u_threshold = 2;
 	assert_int_equal(dest_edit(&f->st, &s.id, &d), 0);
 	assert_int_equal(gc_sweep(&f->st, &res), 0);
 	read_list(f, id, &sd);
-	assert_int_equal(sd.overload, 1);
+	assert_int_equal(sd.overload[0], 1);
 }
 
 /*
