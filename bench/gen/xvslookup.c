@@ -7,6 +7,8 @@
  * timed by the kernel); a run that only computes the keys is subtracted.
  * Memory per connection: both maps' memlock over N, plus the conn_pool
  * slot share (one 16-byte array entry per XVS_POOL_SHARE connections).
+ * For reference, the machine's own cost of one random read in as many bytes
+ * as the two maps hold (mem_read_ns()): a lookup is about two of those.
  * Prints one line of key=value results. Refuses, changing nothing, when the
  * machine has not the memory for N entries.
  */
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -26,6 +29,8 @@
 #define MAX_LOOKUPS	(1u << 23)	/* bpf_loop's limit */
 #define EST_BYTES	320	/* per connection (two map entries), with room to spare */
 #define RUNS		3
+#define LINE		64	/* bytes */
+#define MEM_LINES	(1u << 20)	/* lines the reference chain visits */
 
 static unsigned long long avail_bytes(void)
 {
@@ -129,11 +134,66 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * ns per read of a chain of dependent loads through up to MEM_LINES distinct
+ * cache lines of a @bytes buffer in random order, with 4 KiB pages as
+ * vmalloc maps a BPF map's memory: each read waits for the one before, as a
+ * lookup's element read waits for its bucket read. Fastest of RUNS passes
+ * of @reads reads; 0 when the buffer cannot be had.
+ */
+static double mem_read_ns(unsigned long long bytes, __u32 reads)
+{
+	unsigned long long lines = bytes / LINE, i, j, t, *idx;
+	__u32 n = lines < MEM_LINES ? lines : MEM_LINES, r, run;
+	volatile unsigned long long *buf;
+	double best = 0, t0;
+	unsigned long long p;
+
+	if (n < 2)
+		return 0;
+	buf = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		return 0;
+	madvise((void *)buf, bytes, MADV_NOHUGEPAGE);
+	idx = malloc(n * sizeof(*idx));
+	if (!idx)
+		goto out;
+	memset((void *)buf, 0, bytes);
+	/* One line from each of n equal blocks, then the order shuffled. */
+	srandom(1);
+	for (i = 0; i < n; i++)
+		idx[i] = i * (lines / n) + (unsigned long long)random() % (lines / n);
+	for (i = n - 1; i > 0; i--) {
+		j = (unsigned long long)random() % (i + 1);
+		t = idx[i];
+		idx[i] = idx[j];
+		idx[j] = t;
+	}
+	for (i = 0; i < n; i++)
+		buf[idx[i] * (LINE / 8)] = idx[(i + 1) % n] * (LINE / 8);
+	for (run = 0; run < RUNS; run++) {
+		p = idx[0] * (LINE / 8);
+		t0 = now();
+		for (r = 0; r < reads; r++)
+			p = buf[p];
+		t0 = now() - t0;
+		if (p == ~0ull)		/* keeps the chain live */
+			break;
+		if (!best || t0 < best)
+			best = t0;
+	}
+	best = best * 1e9 / reads;
+	free(idx);
+out:
+	munmap((void *)buf, bytes);
+	return best;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long need, have, mem, mem_out;
 	struct lookup_bpf *skel;
-	double base, full, t0, fill_s;
+	double base, full, t0, fill_s, mem_ns;
 	__u32 n, nl = 1u << 20;
 	char *end;
 	int err;
@@ -194,11 +254,15 @@ int main(int argc, char **argv)
 		err = -1;
 		goto out;
 	}
+	/* The maps go first: the reference buffer is as large as both. */
+	lookup_bpf__destroy(skel);
+	skel = NULL;
+	mem_ns = mem_read_ns(mem + mem_out, nl);
 	printf("entries=%u lookups=%u ns_lookup=%.1f ns_gross=%.1f mlookups_s=%.2f "
-	       "bytes_entry=%.0f bytes_out=%.0f bytes_conn=%.0f fill_s=%.2f\n",
+	       "bytes_entry=%.0f bytes_out=%.0f bytes_conn=%.0f fill_s=%.2f ns_mem=%.1f\n",
 	       n, nl, full - base, full, 1e3 / full, (double)mem / n, (double)mem_out / n,
 	       (double)(mem + mem_out) / n +
-	       (double)sizeof(struct xvs_pool_slot) / XVS_POOL_SHARE, fill_s);
+	       (double)sizeof(struct xvs_pool_slot) / XVS_POOL_SHARE, fill_s, mem_ns);
 out:
 	lookup_bpf__destroy(skel);
 	return err ? 1 : 0;

@@ -51,11 +51,12 @@ report_table()
 			"$(sum_get "$c" lat_p50 - 9)" "$(sum_get "$c" cpu_ns - 6)"
 	done
 	printf '\nConnection table (conn_v4 + conn_out layouts, random keys)\n'
-	printf '  %10s %10s %12s %10s %8s\n' conns "ns/lookup" "Mlookups/s" "B/conn" "fill s"
+	printf '  %10s %10s %12s %10s %8s %12s\n' conns "ns/lookup" "Mlookups/s" "B/conn" "fill s" \
+		"ns/mem read"
 	for f in $BENCH_LOOKUP_SIZES; do
-		printf '  %10s %10s %12s %10s %8s\n' "$f" "$(sum_get table lookup_ns "$f" 6)" \
+		printf '  %10s %10s %12s %10s %8s %12s\n' "$f" "$(sum_get table lookup_ns "$f" 6)" \
 			"$(sum_get table lookup_mps "$f" 6)" "$(sum_get table bytes_conn "$f" 6)" \
-			"$(sum_get table fill_s "$f" 6)"
+			"$(sum_get table fill_s "$f" 6)" "$(sum_get table mem_ns "$f" 6)"
 	done
 	printf '\nControl plane, seconds (median of %s)\n' "$BENCH_RUNS"
 	printf '  %-8s %8s %8s %8s\n' shape apply list clear
@@ -75,7 +76,7 @@ report_json()
 		u["lat_p50"] = "us (one way)"; u["lat_p99"] = "us (one way)"
 		u["pps1"] = "packets/s"; u["pps2"] = "packets/s"; u["cpu_ns"] = "ns/packet"
 		u["lookup_ns"] = "ns"; u["lookup_mps"] = "Mlookups/s"; u["bytes_conn"] = "bytes"
-		u["fill_s"] = "s"; u["apply"] = "s"; u["list"] = "s"; u["clear"] = "s"
+		u["fill_s"] = "s"; u["mem_ns"] = "ns"; u["apply"] = "s"; u["list"] = "s"; u["clear"] = "s"
 		printf "{\n  \"date\": \"%s\", \"kernel\": \"%s\", \"cpus\": %d, \"runs\": %d, \"suite_seconds\": %d,\n", date, kernel, cpus, runs, secs
 		printf "  \"results\": ["
 	}

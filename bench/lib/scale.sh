@@ -23,6 +23,7 @@ scale_lookups()
 		record table lookup_mps "$n" 1 "$(sed -n 's/.*mlookups_s=\([0-9.]*\).*/\1/p' <<<"$out")"
 		record table bytes_conn "$n" 1 "$(sed -n 's/.*bytes_conn=\([0-9]*\).*/\1/p' <<<"$out")"
 		record table fill_s "$n" 1 "$(sed -n 's/.*fill_s=\([0-9.]*\).*/\1/p' <<<"$out")"
+		record table mem_ns "$n" 1 "$(sed -n 's/.*ns_mem=\([0-9.]*\).*/\1/p' <<<"$out")"
 	done
 }
 
