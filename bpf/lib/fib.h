@@ -46,7 +46,8 @@ struct fib_result {
  * time, with or without xvsd. max_len is the largest IP length the kernel
  * accepted for it: a longer packet asks again, so the MTU check holds.
  * Per-CPU, so no locks; a slot is overwritten by the next address pair
- * hashing to it.
+ * hashing to it. Not pinned (loader.c): each load of the programs starts
+ * with an empty cache, so its layout is no part of include/xvs/abi.h.
  */
 #define FIB_CACHE_SLOTS	256
 #define FIB_CACHE_NS	(10 * 1000 * 1000ULL)

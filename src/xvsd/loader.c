@@ -197,8 +197,12 @@ int loader_load(struct loader *ld, const struct xvsd_conf *c)
 		return err;
 	}
 	bpf_object__for_each_map(map, ld->skel->obj) {
-		/* .data/.rodata/.bss belong to one load of the programs. */
-		if (bpf_map__is_internal(map))
+		/*
+		 * .data/.rodata/.bss belong to one load of the programs; the
+		 * forwarding cache is a cache (bpf/lib/fib.h): a new load
+		 * starts it empty, and its layout stays out of the ABI.
+		 */
+		if (bpf_map__is_internal(map) || map == ld->skel->maps.fib_cache)
 			continue;
 		err = pin_path(path, sizeof(path), ld->dir, bpf_map__name(map));
 		if (!err)
