@@ -46,28 +46,33 @@ int mapset_from_skel(struct xvsd_maps *m, struct xvs *skel)
 	return 0;
 }
 
-int mapset_stats_sum(const struct xvsd_maps *m, int fd, __u32 id, struct xvs_stats *sum)
+static void stats_add(struct xvs_stats *sum, const struct xvs_stats *pc, int nr_cpus)
 {
-	struct xvs_stats *pc;
-	int i, err;
+	int i;
 
 	memset(sum, 0, sizeof(*sum));
-	pc = calloc(m->nr_cpus, sizeof(*pc));
-	if (!pc)
-		return -ENOMEM;
-	err = bpf_map_lookup_elem(fd, &id, pc);
-	if (err) {
-		err = -errno;
-		goto out;
-	}
-	for (i = 0; i < m->nr_cpus; i++) {
+	for (i = 0; i < nr_cpus; i++) {
 		sum->conns += pc[i].conns;
 		sum->inpkts += pc[i].inpkts;
 		sum->outpkts += pc[i].outpkts;
 		sum->inbytes += pc[i].inbytes;
 		sum->outbytes += pc[i].outbytes;
 	}
-out:
+}
+
+int mapset_stats_sum(const struct xvsd_maps *m, int fd, __u32 id, struct xvs_stats *sum)
+{
+	struct xvs_stats *pc;
+	int err = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	pc = calloc(m->nr_cpus, sizeof(*pc));
+	if (!pc)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &id, pc))
+		err = -errno;
+	else
+		stats_add(sum, pc, m->nr_cpus);
 	free(pc);
 	return err;
 }
@@ -82,6 +87,60 @@ int mapset_stats_zero(const struct xvsd_maps *m, int fd, __u32 id)
 		return -ENOMEM;
 	if (bpf_map_update_elem(fd, &id, pc, BPF_ANY))
 		err = -errno;
+	free(pc);
+	return err;
+}
+
+int mapset_array_read(int fd, __u32 lo, __u32 n, void *vals, size_t size)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 *keys, prev = lo - 1, next, count, got = 0;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	keys = malloc((n < MAPSET_BATCH ? n : MAPSET_BATCH) * sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	while (got < n) {
+		count = n - got < MAPSET_BATCH ? n - got : MAPSET_BATCH;
+		/* The batch starts after the key given: none for id 0. */
+		if (bpf_map_lookup_batch(fd, lo + got ? &prev : NULL, &next, keys,
+					 (char *)vals + (size_t)got * size, &count, &opts) &&
+		    errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+		/* An array has every key: fewer means the map ended first. */
+		if (!count || keys[0] != lo + got || keys[count - 1] != lo + got + count - 1) {
+			err = -ERANGE;
+			break;
+		}
+		got += count;
+		prev = next;
+	}
+	free(keys);
+	return err;
+}
+
+int mapset_stats_walk(const struct xvsd_maps *m, int fd, __u32 lo, __u32 hi,
+		      mapset_stats_fn fn, void *ctx)
+{
+	struct xvs_stats *pc, sum;
+	__u32 id, n, i;
+	int err = 0;
+
+	pc = calloc((size_t)MAPSET_BATCH * m->nr_cpus, sizeof(*pc));
+	if (!pc)
+		return -ENOMEM;
+	for (id = lo; id < hi && !err; id += n) {
+		n = hi - id < MAPSET_BATCH ? hi - id : MAPSET_BATCH;
+		err = mapset_array_read(fd, id, n, pc, m->nr_cpus * sizeof(*pc));
+		for (i = 0; i < n && !err; i++) {
+			stats_add(&sum, pc + (size_t)i * m->nr_cpus, m->nr_cpus);
+			err = fn(id + i, &sum, ctx);
+		}
+	}
 	free(pc);
 	return err;
 }

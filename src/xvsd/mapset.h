@@ -7,6 +7,7 @@
 #ifndef XVSD_MAPSET_H
 #define XVSD_MAPSET_H
 
+#include <stddef.h>
 #include <linux/types.h>
 #include <xvs/abi.h>
 
@@ -44,5 +45,23 @@ int mapset_stats_sum(const struct xvsd_maps *m, int fd, __u32 id, struct xvs_sta
 
 /* Zero one per-CPU xvs_stats entry of map fd at id on every CPU. */
 int mapset_stats_zero(const struct xvsd_maps *m, int fd, __u32 id);
+
+/*
+ * Values of array map @fd at ids @lo .. @lo + @n - 1 into @vals, @size bytes
+ * each as the kernel lays them out (a per-CPU map's: nr_cpus values, each
+ * rounded up to 8 bytes), by BPF_MAP_LOOKUP_BATCH: a syscall per
+ * MAPSET_BATCH ids instead of one per id. Returns 0 or -errno.
+ */
+#define MAPSET_BATCH 1024
+int mapset_array_read(int fd, __u32 lo, __u32 n, void *vals, size_t size);
+
+/*
+ * Per-CPU xvs_stats of map @fd summed for ids @lo .. @hi - 1: @fn(id, sum,
+ * @ctx) for each, in id order. Returns 0, -errno, or what @fn returned
+ * non-zero (which stops the walk).
+ */
+typedef int (*mapset_stats_fn)(__u32 id, const struct xvs_stats *sum, void *ctx);
+int mapset_stats_walk(const struct xvsd_maps *m, int fd, __u32 lo, __u32 hi,
+		      mapset_stats_fn fn, void *ctx);
 
 #endif /* XVSD_MAPSET_H */
