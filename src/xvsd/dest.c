@@ -206,6 +206,8 @@ int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
 			res[i] = -ENOMEM;
 		return 0;
 	}
+	/* The servers' addr_set counts in one write. */
+	addrset_defer(st);
 	for (i = 0; i < n; i++) {
 		err = check_dest(st, id, &reqs[i], &s, &port);
 		if (!err && !have_list) {
@@ -241,6 +243,7 @@ int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
 	}
 	if (err)
 		pr_err("add server: map update: %s", strerror(-err));
+	addrset_flush(st);
 	for (i = 0; i < n; i++)
 		if (res[i] == 1)
 			res[i] = err;

@@ -244,7 +244,7 @@ int gc_sweep(struct xvsd *st, struct gc_result *res)
 	for (i = 0; i < LIST_MAX; i++)
 		free(ctx.list[i].keys);
 	if (!err)
-		err = addrset_sync(st);
+		err = addrset_check(st);
 	if (err)
 		return err;
 	err = thresholds(st, res);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 
+#include "addrset.h"
 #include "log.h"
 #include "sched_build.h"
 #include "sched_tab.h"
@@ -426,6 +427,7 @@ void state_free(struct xvsd *st)
 	free(st->trash);
 	st->trash = NULL;
 	st->dest_id_low = 1;
+	addrset_free(st);
 }
 
 /* Free trashed servers idle for @min_age_ns that no connection references. */

@@ -17,6 +17,7 @@
 #include "estimator.h"
 #include "mapset.h"
 
+struct addrset;
 struct vrrp;
 struct ka;
 struct sync;
@@ -57,6 +58,7 @@ struct xvsd {
 	__u32 trash_bits;
 	__u32 dest_id_low;	/* every dest id below it is taken */
 	bool addrset_stale;	/* addr_set may differ from the above: rebuild it whole */
+	struct addrset *aset;	/* addr_set's counts as xvsd wrote them (addrset.c) */
 	struct xvs_globals globals;
 	struct est est_total;
 	__u32 conn_count;	/* XVS_DIR_IN entries at the last sweep */

@@ -263,22 +263,24 @@ int svc_del(struct xvsd *st, const struct xvs_ctl_svc_id *id)
 	s = state_find_svc(st, &key);
 	if (!s)
 		return -ESRCH;
-	return svc_remove(st, s);
+	/* Its servers' addr_set counts in one write. */
+	addrset_defer(st);
+	err = svc_remove(st, s);
+	addrset_flush(st);
+	return err;
 }
 
 int svc_flush(struct xvsd *st)
 {
 	__u32 i;
-	int err;
+	int err = 0;
 
-	for (i = 1; i < st->max_svc; i++) {
-		if (!st->svcs[i])
-			continue;
-		err = svc_remove(st, st->svcs[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	addrset_defer(st);
+	for (i = 1; i < st->max_svc && !err; i++)
+		if (st->svcs[i])
+			err = svc_remove(st, st->svcs[i]);
+	addrset_flush(st);
+	return err;
 }
 
 static void zero_one(struct xvsd *st, int fd, __u32 id, struct est *e)

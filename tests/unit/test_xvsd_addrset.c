@@ -3,7 +3,8 @@
  * addr_set kept by adjustments (addrset_svc/addrset_dest from each change)
  * holds exactly what a whole rebuild (addrset_sync) computes, through adds,
  * removals, shared VIPs and servers, trash and resurrection, -C and port-0
- * services; a set that went wrong is marked stale and rebuilt. Real
+ * services, batches past the first size of the counts' table; a set that
+ * went wrong is found by the sweep's comparison and rebuilt. Real
  * (unpinned) maps of the datapath object. Needs root (BPF maps).
  */
 #include <stdarg.h>
@@ -25,7 +26,7 @@
 #include "xvsd/addrset.h"
 #include "xvsd/svc.h"
 
-#define MAX_ENT 64
+#define MAX_ENT 1024
 
 struct fixture {
 	struct xvs *skel;
@@ -204,14 +205,16 @@ static void test_port0_counted(void **state)
 	assert_int_equal(check(f, 0, "192.168.1.200", 0), 0);
 }
 
-/* An entry someone else removed: the next removal cannot go below zero,
- * marks the set stale, and the rebuild restores what the services say. */
+/* An entry someone else removed or changed: the sweep's comparison with
+ * the counts xvsd wrote finds it, and the rebuild restores what the
+ * services say. */
 static void test_stale_rebuilt(void **state)
 {
 	struct fixture *f = *state;
 	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.200", 80);
 	struct xvs_ctl_dest rs1 = dest_req("10.0.0.2", 80), rs2 = dest_req("10.0.0.3", 80);
 	struct ent e[MAX_ENT];
+	__u32 bad = 7;
 
 	NEED_ROOT(f);
 	assert_int_equal(svc_add(&f->st, &s), 0);
@@ -219,13 +222,53 @@ static void test_stale_rebuilt(void **state)
 	assert_int_equal(dest_add(&f->st, &s.id, &rs2), 0);
 	assert_int_equal(dump(f, e), 3);
 	assert_int_equal(bpf_map_delete_elem(f->st.maps.addr_set, &e[0].key), 0);
-	assert_int_equal(bpf_map_delete_elem(f->st.maps.addr_set, &e[1].key), 0);
+	assert_int_equal(bpf_map_update_elem(f->st.maps.addr_set, &e[1].key, &bad, BPF_ANY), 0);
+	assert_int_equal(addrset_check(&f->st), 0);
+	assert_int_equal(check(f, 3, "10.0.0.3", 80), 1);
 	assert_int_equal(bpf_map_delete_elem(f->st.maps.addr_set, &e[2].key), 0);
 	assert_int_equal(dest_del(&f->st, &s.id, &rs1), 0);
-	assert_true(f->st.addrset_stale);
-	assert_int_equal(addrset_sync(&f->st), 0);
+	assert_int_equal(addrset_check(&f->st), 0);
 	assert_int_equal(check(f, 2, "10.0.0.3", 80), 1);
 	assert_int_equal(check(f, 2, "10.0.0.2", 80), 0);
+	/* An extra entry goes too. */
+	assert_int_equal(bpf_map_update_elem(f->st.maps.addr_set, &e[0].key, &bad, BPF_ANY), 0);
+	assert_int_equal(addrset_check(&f->st), 0);
+	assert_int_equal(check(f, 2, "10.0.0.3", 80), 1);
+}
+
+/*
+ * Batches of 120 servers (one addr_set write each) over 5 services: more
+ * keys than the counts' first table holds; each step equals the rebuild,
+ * and -C (one write for all) empties the set.
+ */
+static void test_many_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct xvs_ctl_dest d[120];
+	struct xvs_ctl_svc s;
+	__s32 res[120];
+	char ip[INET_ADDRSTRLEN];
+	int i, j;
+
+	NEED_ROOT(f);
+	for (i = 0; i < 5; i++) {
+		s = svc_req(IPPROTO_TCP, "192.168.1.200", 80 + i);
+		assert_int_equal(svc_add(&f->st, &s), 0);
+		for (j = 0; j < 120; j++) {
+			snprintf(ip, sizeof(ip), "10.0.%d.%d", i, j + 2);
+			d[j] = dest_req(ip, 80);
+		}
+		assert_int_equal(dest_add_many(&f->st, &s.id, d, 120, res), 120);
+	}
+	assert_int_equal(check(f, 601, "10.0.4.121", 80), 1);
+	assert_int_equal(check(f, 601, "192.168.1.200", 0), 5);
+	/* A service's servers go in one write too. */
+	assert_int_equal(svc_del(&f->st, &s.id), 0);
+	assert_int_equal(check(f, 481, "10.0.4.121", 80), 0);
+	assert_int_equal(addrset_check(&f->st), 0);
+	assert_false(f->st.addrset_stale);
+	assert_int_equal(svc_flush(&f->st), 0);
+	assert_int_equal(check(f, 0, "192.168.1.200", 0), 0);
 }
 
 int main(void)
@@ -234,6 +277,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_adjusted_equals_rebuilt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port0_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_rebuilt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_keys, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
