@@ -37,7 +37,17 @@ topo_init && topo_build || exit 1
 topo_xvsd_start --max-services "$S" --max-servers $((S * D)) || exit 1
 scale_rules "$S" "$D" >"$TOPO_TMP/rules"
 echo "$S services x $D servers: $(wc -l <"$TOPO_TMP/rules") lines"
+if [ -n "${CTL_SCALE_PERF:-}" ]; then
+	# perf record of xvsd over the apply: CTL_SCALE_PERF=FILE (cpu-clock: no PMU in a VM)
+	perf record -q -e cpu-clock ${CTL_SCALE_PERF_ARGS:--g} -p "$XVSD_PID" -o "$CTL_SCALE_PERF" &
+	perf_pid=$!
+	sleep 1
+fi
 step apply ipvsadm-restore <"$TOPO_TMP/rules" || exit 1
+if [ -n "${CTL_SCALE_PERF:-}" ]; then
+	kill -INT "$perf_pid"
+	wait "$perf_pid"
+fi
 step list sh -c 'xvsadm -L -n >"$1"' _ "$TOPO_TMP/list" || exit 1
 lines=$(wc -l <"$TOPO_TMP/list")
 [ "$lines" = $((3 + S * (D + 1))) ] || { echo "listing: $lines lines, want $((3 + S * (D + 1)))" >&2; exit 1; }
