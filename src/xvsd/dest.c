@@ -83,10 +83,10 @@ static __u32 alloc_dest_id(struct xvsd *st)
 	return 0;
 }
 
-/* A server of a batch: made AVAILABLE in dest_info, in the list, not yet committed. */
+/* A server of a batch: in the list, AVAILABLE in dest_info once written, not yet committed. */
 struct pending {
 	struct xvsd_dest *d;
-	struct xvs_dest info;	/* what dest_info now holds; d->info is the old value */
+	struct xvs_dest info;	/* what dest_info is to hold; d->info is the old value */
 	bool fresh;		/* d is new, its id reserved in st->dests */
 	__u64 trashed_at;	/* else: d came out of the trash, removed then */
 };
@@ -145,11 +145,15 @@ static void add_unreserve(struct xvsd *st, struct pending *p)
 	free(p->d);
 }
 
-/* Make @p's server AVAILABLE and put it in @sd (not written yet). */
-static int add_stage(struct xvsd *st, const struct xvsd_svc *s, struct xvs_svc_dests *sd,
-		     const struct xvs_ctl_dest *req, __u16 port, struct pending *p)
+/*
+ * @p's server AVAILABLE, in @sd (neither written yet). A fresh id has no
+ * connections to count: trash_free() zeroes dest_cnt before dest_info, so
+ * an id free in dest_info has zero counts even after a crash in between.
+ */
+static void add_stage(struct xvsd *st, const struct xvsd_svc *s, struct xvs_svc_dests *sd,
+		      const struct xvs_ctl_dest *req, __u16 port, struct pending *p)
 {
-	struct xvs_dest_cnt cnt;
+	struct xvs_dest_cnt cnt = { 0 };
 	struct xvs_dest info = p->d->info;
 
 	info.addr = req->addr[0];
@@ -160,15 +164,50 @@ static int add_stage(struct xvsd *st, const struct xvsd_svc *s, struct xvs_svc_d
 	info.flags |= XVS_DEST_F_AVAILABLE;
 	info.u_threshold = req->u_threshold;
 	info.l_threshold = req->l_threshold;
-	if (bpf_map_update_elem(st->maps.dest_info, &p->d->id, &info, BPF_ANY))
-		return -errno;
 	p->info = info;
 	/* A resurrected server may still hold connections: the bind rule. */
-	state_dest_cnt(st, p->d->id, &cnt);
+	if (!p->fresh)
+		state_dest_cnt(st, p->d->id, &cnt);
 	sched_list_add(sd, p->d->id, info.weight,
 		       gc_overload(false, (__u32)(cnt.active + cnt.inactive + cnt.persist),
 				   info.u_threshold, info.l_threshold));
-	return 0;
+}
+
+/*
+ * Write the staged servers' dest_info in one batch before the list names
+ * them. A write that fails (the batch stops there; each of the rest is
+ * tried alone) fails its server: @res[] gets the errno, the server leaves
+ * @sd and its id is given back. Returns how many are left in @p.
+ */
+static __u32 add_write_infos(struct xvsd *st, struct xvs_svc_dests *sd, struct pending *p,
+			     __u32 np, const __u32 *req_of, __s32 *res)
+{
+	__u32 *ids = malloc(np * sizeof(*ids)), i, done, left = 0;
+	struct xvs_dest *infos = malloc(np * sizeof(*infos));
+
+	done = 0;
+	if (ids && infos) {
+		for (i = 0; i < np; i++) {
+			ids[i] = p[i].d->id;
+			infos[i] = p[i].info;
+		}
+		done = np;
+		if (bpf_map_update_batch(st->maps.dest_info, ids, infos, &done, NULL))
+			done = done < np ? done : 0;
+	}
+	free(ids);
+	free(infos);
+	for (i = 0; i < np; i++) {
+		if (i >= done &&
+		    bpf_map_update_elem(st->maps.dest_info, &p[i].d->id, &p[i].info, BPF_ANY)) {
+			res[req_of[i]] = -errno;
+			sched_list_del(sd, sched_list_find(sd, p[i].d->id));
+			add_unreserve(st, &p[i]);
+			continue;
+		}
+		p[left++] = p[i];
+	}
+	return left;
 }
 
 /* The list is written: the server is live. */
@@ -189,21 +228,30 @@ static void add_commit(struct xvsd *st, const struct xvsd_svc *s, struct pending
 	addrset_dest(st, d, 1);
 }
 
+/*
+ * Each server checked and staged in request order (its verdict what a
+ * request of its own would get; a dest_info write that fails, which only a
+ * kernel out of memory does, is found after the later servers were judged
+ * with it in the list), then every dest_info in one write, the list in one.
+ */
 int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
 		  const struct xvs_ctl_dest *reqs, __u32 n, __s32 *res)
 {
 	struct xvs_svc_dests sd;
 	struct pending *p;
 	struct xvsd_svc *s;
-	__u32 i, np = 0;
+	__u32 i, np = 0, *req_of;
 	bool have_list = false;
 	int err, added = 0;
 	__u16 port;
 
 	p = calloc(n ? n : 1, sizeof(*p));
-	if (!p) {
+	req_of = calloc(n ? n : 1, sizeof(*req_of));
+	if (!p || !req_of) {
 		for (i = 0; i < n; i++)
 			res[i] = -ENOMEM;
+		free(p);
+		free(req_of);
 		return 0;
 	}
 	/* The servers' addr_set counts in one write. */
@@ -217,16 +265,15 @@ int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
 		if (!err)
 			err = add_prepare(st, s, &sd, p, np, &reqs[i], port, &p[np]);
 		if (!err) {
-			err = add_stage(st, s, &sd, &reqs[i], port, &p[np]);
-			if (err)
-				add_unreserve(st, &p[np]);
-			else
-				np++;
+			add_stage(st, s, &sd, &reqs[i], port, &p[np]);
+			req_of[np++] = i;
 		}
 		/* 1 marks the staged ones until the list is written. */
 		res[i] = err ? err : 1;
 	}
 	err = 0;
+	if (np)
+		np = add_write_infos(st, &sd, p, np, req_of, res);
 	if (np) {
 		sched_dests_changed(&sd, s->cfg.sched);
 		err = state_write_list(st, s->id, &sd);
@@ -248,6 +295,7 @@ int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
 		if (res[i] == 1)
 			res[i] = err;
 	free(p);
+	free(req_of);
 	return added;
 }
 

@@ -447,10 +447,14 @@ static int trash_free(struct xvsd *st, __u64 now_ns, __u64 min_age_ns)
 		state_dest_cnt(st, id, &cnt);
 		if (cnt.active || cnt.inactive || cnt.persist)
 			continue;
-		/* Zero everything so the id is clean for its next user. */
-		if (bpf_map_update_elem(st->maps.dest_info, &id, &zero_info, BPF_ANY) ||
-		    bpf_map_update_elem(st->maps.dest_cnt, &id, &zero_cnt, BPF_ANY) ||
-		    mapset_stats_zero(&st->maps, st->maps.dest_stats, id)) {
+		/*
+		 * Zero everything so the id is clean for its next user, dest_info
+		 * last: an id empty there is free after a restart, and its next
+		 * user takes its counts as zero without reading them.
+		 */
+		if (bpf_map_update_elem(st->maps.dest_cnt, &id, &zero_cnt, BPF_ANY) ||
+		    mapset_stats_zero(&st->maps, st->maps.dest_stats, id) ||
+		    bpf_map_update_elem(st->maps.dest_info, &id, &zero_info, BPF_ANY)) {
 			pr_warn("free server id %u: %s", id, strerror(errno));
 			continue;
 		}

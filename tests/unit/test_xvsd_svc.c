@@ -582,6 +582,52 @@ static void test_add_many(void **state)
 	read_list(f, 1, &sd);
 	assert_int_equal(sd.count, XVS_MAX_RS);
 	assert_true(sched_list_find(&sd, id2) >= 0);
+	/* Every listed server's dest_info came with the batch's one write. */
+	for (i = 0; i < sd.count; i++) {
+		struct xvs_dest di;
+
+		read_dest(f, sd.dest[i], &di);
+		assert_int_equal(di.flags, XVS_DEST_F_AVAILABLE);
+		assert_int_equal(di.addr, f->st.dests[sd.dest[i]]->info.addr);
+	}
+}
+
+/*
+ * The bind rule in a batch: a server back from the trash with connections
+ * past its upper threshold comes back overloaded; a fresh id (its counts
+ * zeroed before its dest_info when it was last freed) is not.
+ */
+static void test_add_many_overload(void **state)
+{
+	struct xvsd_fixture *f = *state;
+	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.200", 80, "rr");
+	struct xvs_dest_cnt busy = { .active = 3 };
+	struct xvs_ctl_dest d[2];
+	struct xvs_svc_dests sd;
+	__s32 res[2];
+	__u32 old;
+
+	NEED_ROOT(f);
+	assert_int_equal(svc_add(&f->st, &s), 0);
+	d[0] = dest_req("10.0.0.2", 80, 1);
+	d[0].u_threshold = 2;
+	d[1] = dest_req("10.0.0.3", 80, 1);
+	d[1].u_threshold = 2;
+	assert_int_equal(dest_add(&f->st, &s.id, &d[0]), 0);
+	read_list(f, 1, &sd);
+	old = sd.dest[0];
+	assert_int_equal(dest_del(&f->st, &s.id, &d[0]), 0);
+	assert_int_equal(bpf_map_update_elem(f->st.maps.dest_cnt, &old, &busy, BPF_ANY), 0);
+	assert_int_equal(dest_add_many(&f->st, &s.id, d, 2, res), 2);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], 0);
+	read_list(f, 1, &sd);
+	assert_int_equal(sd.count, 2);
+	/* Newest first: 10.0.0.3 (fresh), then 10.0.0.2 (its old id). */
+	assert_int_equal(sd.dest[1], old);
+	assert_int_equal(sd.overload[1], 1);
+	assert_int_not_equal(sd.dest[0], old);
+	assert_int_equal(sd.overload[0], 0);
 }
 
 static void test_trash_and_resurrect(void **state)
@@ -864,6 +910,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_svc_ids_reclaimed_from_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_svc_id_held_by_trash, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_add_many, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_add_many_overload, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_trash_and_resurrect, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_del_svc_and_resurrect, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_adopt_after_restart, xvsd_fixture_setup, xvsd_fixture_teardown),
