@@ -145,15 +145,10 @@ static void add_unreserve(struct xvsd *st, struct pending *p)
 	free(p->d);
 }
 
-/*
- * @p's server AVAILABLE, in @sd (neither written yet). A fresh id has no
- * connections to count: trash_free() zeroes dest_cnt before dest_info, so
- * an id free in dest_info has zero counts even after a crash in between.
- */
-static void add_stage(struct xvsd *st, const struct xvsd_svc *s, struct xvs_svc_dests *sd,
+/* @p's server AVAILABLE, in @sd (neither written yet; add_bind_rule() sets its overload). */
+static void add_stage(const struct xvsd_svc *s, struct xvs_svc_dests *sd,
 		      const struct xvs_ctl_dest *req, __u16 port, struct pending *p)
 {
-	struct xvs_dest_cnt cnt = { 0 };
 	struct xvs_dest info = p->d->info;
 
 	info.addr = req->addr[0];
@@ -165,12 +160,39 @@ static void add_stage(struct xvsd *st, const struct xvsd_svc *s, struct xvs_svc_
 	info.u_threshold = req->u_threshold;
 	info.l_threshold = req->l_threshold;
 	p->info = info;
-	/* A resurrected server may still hold connections: the bind rule. */
-	if (!p->fresh)
-		state_dest_cnt(st, p->d->id, &cnt);
-	sched_list_add(sd, p->d->id, info.weight,
-		       gc_overload(false, (__u32)(cnt.active + cnt.inactive + cnt.persist),
-				   info.u_threshold, info.l_threshold));
+	sched_list_add(sd, p->d->id, info.weight, false);
+}
+
+/*
+ * The bind rule: a server back from the trash may still hold connections,
+ * enough to be overloaded. A fresh id has none to count: trash_free()
+ * zeroes dest_cnt before dest_info, so an id free in dest_info has zero
+ * counts even after a crash in between.
+ */
+static void add_bind_rule(struct xvsd *st, struct xvs_svc_dests *sd, const struct pending *p,
+			  __u32 np)
+{
+	__u32 *ids = malloc(np * sizeof(*ids)), *at = malloc(np * sizeof(*at)), i, n = 0;
+	struct xvs_dest_cnt *cnt = malloc(np * sizeof(*cnt));
+
+	for (i = 0; ids && at && cnt && i < np; i++) {
+		if (p[i].fresh)
+			continue;
+		at[n] = i;
+		ids[n++] = p[i].d->id;
+	}
+	if (n)
+		state_dest_cnts(st, ids, n, cnt);
+	for (i = 0; i < n; i++) {
+		const struct xvs_dest *info = &p[at[i]].info;
+
+		if (gc_overload(false, (__u32)(cnt[i].active + cnt[i].inactive + cnt[i].persist),
+				info->u_threshold, info->l_threshold))
+			sched_list_set(sd, sched_list_find(sd, ids[i]), info->weight, true);
+	}
+	free(ids);
+	free(at);
+	free(cnt);
 }
 
 /*
@@ -265,7 +287,7 @@ int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
 		if (!err)
 			err = add_prepare(st, s, &sd, p, np, &reqs[i], port, &p[np]);
 		if (!err) {
-			add_stage(st, s, &sd, &reqs[i], port, &p[np]);
+			add_stage(s, &sd, &reqs[i], port, &p[np]);
 			req_of[np++] = i;
 		}
 		/* 1 marks the staged ones until the list is written. */
@@ -274,6 +296,7 @@ int dest_add_many(struct xvsd *st, const struct xvs_ctl_svc_id *id,
 	err = 0;
 	if (np)
 		np = add_write_infos(st, &sd, p, np, req_of, res);
+	add_bind_rule(st, &sd, p, np);
 	if (np) {
 		sched_dests_changed(&sd, s->cfg.sched);
 		err = state_write_list(st, s->id, &sd);

@@ -193,6 +193,32 @@ void state_dest_cnt(struct xvsd *st, __u32 id, struct xvs_dest_cnt *cnt)
 		memset(cnt, 0, sizeof(*cnt));
 }
 
+void state_dest_cnts(struct xvsd *st, const __u32 *ids, __u32 n, struct xvs_dest_cnt *cnt)
+{
+	__u32 i, lo = ~0u, hi = 0;
+	struct xvs_dest_cnt *range = NULL;
+
+	for (i = 0; i < n; i++) {
+		lo = ids[i] < lo ? ids[i] : lo;
+		hi = ids[i] > hi ? ids[i] : hi;
+	}
+	if (n && hi - lo < 4 * n) {
+		range = malloc((hi - lo + 1) * sizeof(*range));
+		if (range && mapset_array_read(st->maps.dest_cnt, lo, hi - lo + 1, range,
+					       sizeof(*range))) {
+			free(range);
+			range = NULL;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (range)
+			cnt[i] = range[ids[i] - lo];
+		else
+			state_dest_cnt(st, ids[i], &cnt[i]);
+	}
+	free(range);
+}
+
 static void est_start(struct xvsd *st, int fd, __u32 id, struct est *e)
 {
 	struct xvs_stats now;
@@ -430,42 +456,87 @@ void state_free(struct xvsd *st)
 	addrset_free(st);
 }
 
+#define FREE_BATCH 1024
+
+/*
+ * Zero @n ids' dest_cnt, dest_stats, then dest_info, in a batch each (-C
+ * then a restore into full tables reclaims every server at once). dest_info
+ * goes last: an id empty there is free after a restart, and its next user
+ * takes its counts as zero without reading them. Returns 0 or -errno.
+ */
+static int zero_ids(struct xvsd *st, const __u32 *ids, __u32 n)
+{
+	size_t size = sizeof(struct xvs_stats) * st->maps.nr_cpus;
+	__u32 done = n;
+	void *zero;
+	int err = 0;
+
+	/* The zeroes of the largest value serve all three maps. */
+	if (size < sizeof(struct xvs_dest))
+		size = sizeof(struct xvs_dest);
+	zero = calloc(n, size);
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map_update_batch(st->maps.dest_cnt, ids, zero, &done, NULL))
+		err = -errno;
+	done = n;
+	if (!err && bpf_map_update_batch(st->maps.dest_stats, ids, zero, &done, NULL))
+		err = -errno;
+	done = n;
+	if (!err && bpf_map_update_batch(st->maps.dest_info, ids, zero, &done, NULL))
+		err = -errno;
+	free(zero);
+	return err;
+}
+
+/* Free the servers @ids that no connection references; returns how many. */
+static int free_unreferenced(struct xvsd *st, __u32 *ids, __u32 n)
+{
+	struct xvs_dest_cnt cnt[FREE_BATCH];
+	__u32 i, k = 0;
+	int err;
+
+	state_dest_cnts(st, ids, n, cnt);
+	for (i = 0; i < n; i++)
+		if (!cnt[i].active && !cnt[i].inactive && !cnt[i].persist)
+			ids[k++] = ids[i];
+	err = k ? zero_ids(st, ids, k) : 0;
+	if (err) {
+		pr_warn("free %u removed servers: %s", k, strerror(-err));
+		return 0;
+	}
+	for (i = 0; i < k; i++) {
+		struct xvsd_dest *d = st->dests[ids[i]];
+
+		pr_debug("freed removed server id %u", ids[i]);
+		state_trash_take(st, d);
+		free(d);
+		st->dests[ids[i]] = NULL;
+		if (ids[i] < st->dest_id_low)
+			st->dest_id_low = ids[i];
+	}
+	return k;
+}
+
 /* Free trashed servers idle for @min_age_ns that no connection references. */
 static int trash_free(struct xvsd *st, __u64 now_ns, __u64 min_age_ns)
 {
-	static const struct xvs_dest_cnt zero_cnt;
-	static const struct xvs_dest zero_info;
+	__u32 ids[FREE_BATCH], n = 0, id;
 	int freed = 0;
-	__u32 id;
 
 	for (id = 1; id < st->max_dest; id++) {
 		struct xvsd_dest *d = st->dests[id];
-		struct xvs_dest_cnt cnt;
 
 		if (!d || !d->trashed || now_ns - d->trashed_at < min_age_ns)
 			continue;
-		state_dest_cnt(st, id, &cnt);
-		if (cnt.active || cnt.inactive || cnt.persist)
-			continue;
-		/*
-		 * Zero everything so the id is clean for its next user, dest_info
-		 * last: an id empty there is free after a restart, and its next
-		 * user takes its counts as zero without reading them.
-		 */
-		if (bpf_map_update_elem(st->maps.dest_cnt, &id, &zero_cnt, BPF_ANY) ||
-		    mapset_stats_zero(&st->maps, st->maps.dest_stats, id) ||
-		    bpf_map_update_elem(st->maps.dest_info, &id, &zero_info, BPF_ANY)) {
-			pr_warn("free server id %u: %s", id, strerror(errno));
-			continue;
+		ids[n++] = id;
+		if (n == FREE_BATCH) {
+			freed += free_unreferenced(st, ids, n);
+			n = 0;
 		}
-		pr_debug("freed removed server id %u", id);
-		state_trash_take(st, d);
-		free(d);
-		st->dests[id] = NULL;
-		if (id < st->dest_id_low)
-			st->dest_id_low = id;
-		freed++;
 	}
+	if (n)
+		freed += free_unreferenced(st, ids, n);
 	return freed;
 }
 

@@ -98,6 +98,10 @@ int state_write_list(struct xvsd *st, __u32 svc_id, struct xvs_svc_dests *sd);
 /* Connection counts of a server (zeros if unreadable). */
 void state_dest_cnt(struct xvsd *st, __u32 id, struct xvs_dest_cnt *cnt);
 
+/* The same for @n servers @ids into @cnt[]: one batch read of their id
+ * range when it is not much wider than @n, else one read each. */
+void state_dest_cnts(struct xvsd *st, const __u32 *ids, __u32 n, struct xvs_dest_cnt *cnt);
+
 /* Move live server @d to the trash, removed at @now_ns. */
 void state_trash_put(struct xvsd *st, struct xvsd_dest *d, __u64 now_ns);
 
