@@ -53,6 +53,11 @@ enum xvs_ctl_cmd {
 	XVS_CMD_ADD_DESTS,	/* xvs_ctl_svc (id only) + n x xvs_ctl_dest, n 1..XVS_CTL_MAX_DESTS
 				 * -> n x __s32: what n XVS_CMD_ADD_DEST in order would
 				 * answer (0 or -errno), one list write (ipvsadm -R) */
+	XVS_CMD_MULTI,		/* n x (xvs_ctl_hdr + payload): requests of any command
+				 * but XVS_CMD_MULTI, XVS_CMD_LIST, XVS_CMD_LIST_CONN
+				 * -> n x (xvs_ctl_hdr with status + payload), each
+				 * what the request alone would answer, run in order;
+				 * a malformed one: -EINVAL and none is run (ipvsadm -R) */
 	XVS_CMD_MAX,
 };
 

@@ -3,24 +3,39 @@
  * Restore: ipvsadm's tokenizer, reproduced from the fscanf loop of its
  * config_stream.c (a '#' is an ordinary character there: ipvsadm-restore
  * strips comment lines before -R sees them), and the two ways to run it.
- * Consecutive -a lines of one service go to xvsd as one request
- * (XVS_CMD_ADD_DESTS), each line's error printed as its own request's.
+ * Consecutive -A and -a lines go to xvsd in one request (XVS_CMD_MULTI:
+ * each -A one XVS_CMD_ADD_SVC, each run of -a lines of one service one
+ * XVS_CMD_ADD_DESTS), each line's error printed as its own request's, in
+ * line order.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_io.h"
 #include "errors.h"
 #include "restore.h"
 
 #define RUN_FAILED	255	/* run.c's status of a failed operation */
+#define MAX_OPS		4096	/* requests in one XVS_CMD_MULTI */
+#define MAX_LINES	8192	/* -a lines in one (a request holds fewer) */
 
-/* Parsed -a lines of one service waiting to be sent. */
-struct batch {
+/* A parsed line or run of -a lines waiting to be sent: one request. */
+struct op {
+	__u16 cmd;		/* XVS_CMD_ADD_SVC or XVS_CMD_ADD_DESTS */
+	__s32 status;		/* the request's own */
 	struct xvs_ctl_svc svc;
-	struct xvs_ctl_dest d[XVS_CTL_MAX_DESTS];
-	__s32 res[XVS_CTL_MAX_DESTS];
-	size_t n;
+	size_t first, n;	/* ADD_DESTS: its lines d[first .. first + n) */
+};
+
+/* Parsed -A and -a lines waiting to go to xvsd in one XVS_CMD_MULTI. */
+struct batch {
+	struct op ops[MAX_OPS];
+	size_t nops;
+	struct xvs_ctl_dest d[MAX_LINES];
+	__s32 res[MAX_LINES];
+	size_t nd;
+	size_t bytes;		/* the XVS_CMD_MULTI payload so far */
 };
 
 static bool is_sep(int c)
@@ -103,40 +118,141 @@ nomem:
 	return -ENOMEM;
 }
 
+static size_t op_bytes(const struct op *o)
+{
+	size_t n = o->cmd == XVS_CMD_ADD_DESTS ? o->n : 0;
+
+	return sizeof(struct xvs_ctl_hdr) + sizeof(o->svc) + n * sizeof(struct xvs_ctl_dest);
+}
+
+/* The XVS_CMD_MULTI payload: each op as a request frame. */
+static char *multi_build(const struct batch *b, size_t *len)
+{
+	char *req = malloc(b->bytes), *p = req;
+	size_t i;
+
+	if (!req)
+		return NULL;
+	for (i = 0; i < b->nops; i++) {
+		const struct op *o = &b->ops[i];
+		struct xvs_ctl_hdr h = { .magic = XVS_CTL_MAGIC, .version = XVS_CTL_VERSION,
+					 .cmd = o->cmd };
+
+		h.len = op_bytes(o) - sizeof(h);
+		memcpy(p, &h, sizeof(h));
+		memcpy(p + sizeof(h), &o->svc, sizeof(o->svc));
+		if (o->cmd == XVS_CMD_ADD_DESTS)
+			memcpy(p + sizeof(h) + sizeof(o->svc), &b->d[o->first],
+			       o->n * sizeof(b->d[0]));
+		p += op_bytes(o);
+	}
+	*len = p - req;
+	return req;
+}
+
+/* Each op's status (and its lines') from the XVS_CMD_MULTI reply. */
+static int multi_parse(struct batch *b, const char *reply, size_t len)
+{
+	size_t i, off = 0;
+
+	for (i = 0; i < b->nops; i++) {
+		struct op *o = &b->ops[i];
+		struct xvs_ctl_hdr h;
+		size_t want;
+
+		if (len - off < sizeof(h))
+			return -EBADMSG;
+		memcpy(&h, reply + off, sizeof(h));
+		off += sizeof(h);
+		want = o->cmd == XVS_CMD_ADD_DESTS && !h.status ? o->n * sizeof(__s32) : 0;
+		if (h.cmd != o->cmd || h.len != want || len - off < want)
+			return -EBADMSG;
+		o->status = h.status;
+		memcpy(&b->res[o->first], reply + off, want);
+		off += want;
+	}
+	return off == len ? 0 : -EBADMSG;
+}
+
+/* One request per op, for an xvsd without XVS_CMD_MULTI. */
+static void send_each(struct xvsadm_ctx *x, struct batch *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < b->nops; i++) {
+		struct op *o = &b->ops[i];
+
+		if (o->cmd == XVS_CMD_ADD_SVC) {
+			o->status = client_simple(&x->client, XVS_CMD_ADD_SVC, &o->svc,
+						  sizeof(o->svc));
+			continue;
+		}
+		o->status = client_add_dests(&x->client, &o->svc, &b->d[o->first], o->n,
+					     &b->res[o->first]);
+		for (j = o->first; o->status == -EINVAL && j < o->first + o->n; j++) {
+			/* An xvsd without batches: one request per line. */
+			char req[sizeof(o->svc) + sizeof(b->d[0])];
+
+			memcpy(req, &o->svc, sizeof(o->svc));
+			memcpy(req + sizeof(o->svc), &b->d[j], sizeof(b->d[j]));
+			b->res[j] = client_simple(&x->client, XVS_CMD_ADD_DEST, req, sizeof(req));
+		}
+		if (o->status == -EINVAL)
+			o->status = 0;
+	}
+}
+
 /*
- * Send the batch; print each failed line's message in line order. Returns
- * the last line's status, or -1 for an empty batch.
+ * Send the batch in one request; print each failed line's message in line
+ * order. Returns the last line's status, or -1 for an empty batch.
  */
 static int batch_flush(struct xvsadm_ctx *x, struct batch *b)
 {
-	int err, result = -1;
-	size_t i;
+	int err = -EINVAL, result = -1;
+	size_t i, j, len = 0, rlen = 0;
+	void *reply = NULL;
+	char *req;
 
-	if (!b->n)
+	if (!b->nops)
 		return -1;
-	err = client_add_dests(&x->client, &b->svc, b->d, b->n, b->res);
-	for (i = 0; i < b->n; i++) {
-		if (err == -EINVAL) {
-			/* An xvsd without batches: one request per line. */
-			char req[sizeof(b->svc) + sizeof(b->d[0])];
+	req = multi_build(b, &len);
+	if (req)
+		err = ctl_call(x->client.fd, XVS_CMD_MULTI, req, len, &reply, &rlen);
+	if (!err)
+		err = multi_parse(b, reply, rlen);
+	free(req);
+	free(reply);
+	/* An xvsd without XVS_CMD_MULTI ran none of them. */
+	if (err == -EINVAL)
+		send_each(x, b);
+	for (i = 0; i < b->nops; i++) {
+		struct op *o = &b->ops[i];
 
-			memcpy(req, &b->svc, sizeof(b->svc));
-			memcpy(req + sizeof(b->svc), &b->d[i], sizeof(b->d[i]));
-			b->res[i] = client_simple(&x->client, XVS_CMD_ADD_DEST, req, sizeof(req));
-		} else if (err) {
-			b->res[i] = err;
+		if (err && err != -EINVAL)
+			o->status = err;
+		if (o->cmd == XVS_CMD_ADD_SVC) {
+			result = o->status ? RUN_FAILED : 0;
+			if (o->status)
+				fprintf(x->err, "%s\n", errors_str(OP_ADD_SVC, -o->status));
+			continue;
 		}
-		result = b->res[i] ? RUN_FAILED : 0;
-		if (b->res[i])
-			fprintf(x->err, "%s\n", errors_str(OP_ADD_DEST, -b->res[i]));
+		for (j = o->first; j < o->first + o->n; j++) {
+			if (o->status)
+				b->res[j] = o->status;
+			result = b->res[j] ? RUN_FAILED : 0;
+			if (b->res[j])
+				fprintf(x->err, "%s\n", errors_str(OP_ADD_DEST, -b->res[j]));
+		}
 	}
-	b->n = 0;
+	b->nops = 0;
+	b->nd = 0;
+	b->bytes = 0;
 	return result;
 }
 
 /*
- * A line to batch: an -a that parses, once xvsd is connected (the first
- * request connects, with run_line()'s messages if that fails).
+ * A line to batch: an -A or -a that parses, once xvsd is connected (the
+ * first request connects, with run_line()'s messages if that fails).
  */
 static bool batchable(struct xvsadm_ctx *x, const struct restore_line *l,
 		      struct xvsadm_cmd *ce)
@@ -144,7 +260,44 @@ static bool batchable(struct xvsadm_ctx *x, const struct restore_line *l,
 	struct xvsadm_err err;
 
 	return x->client.fd >= 0 && opts_parse(l->argc, l->argv, ce, &err, x->res) == PARSE_OK &&
-	       ce->cmd == CMD_ADDDEST;
+	       (ce->cmd == CMD_ADD || ce->cmd == CMD_ADDDEST);
+}
+
+/* Queue @ce's line: a new op, or one more line of the last run of -a. */
+static void batch_add(struct xvsadm_ctx *x, struct batch *b, const struct xvsadm_cmd *ce)
+{
+	struct op *last = b->nops ? &b->ops[b->nops - 1] : NULL;
+	bool more = ce->cmd == CMD_ADDDEST && last && last->cmd == XVS_CMD_ADD_DESTS &&
+		    last->n < XVS_CTL_MAX_DESTS &&
+		    !memcmp(&last->svc.id, &ce->svc.id, sizeof(ce->svc.id));
+	size_t grow = more ? sizeof(struct xvs_ctl_dest) :
+		      sizeof(struct xvs_ctl_hdr) + sizeof(ce->svc) +
+		      (ce->cmd == CMD_ADDDEST ? sizeof(struct xvs_ctl_dest) : 0);
+	struct op *o;
+
+	if (b->nops == MAX_OPS || b->nd == MAX_LINES || b->bytes + grow > XVS_CTL_MAX_REQ) {
+		batch_flush(x, b);
+		more = false;
+		grow = sizeof(struct xvs_ctl_hdr) + sizeof(ce->svc) +
+		       (ce->cmd == CMD_ADDDEST ? sizeof(struct xvs_ctl_dest) : 0);
+	}
+	b->bytes += grow;
+	if (ce->cmd == CMD_ADD) {
+		o = &b->ops[b->nops++];
+		memset(o, 0, sizeof(*o));
+		o->cmd = XVS_CMD_ADD_SVC;
+		o->svc = ce->svc;
+		return;
+	}
+	if (!more) {
+		o = &b->ops[b->nops++];
+		memset(o, 0, sizeof(*o));
+		o->cmd = XVS_CMD_ADD_DESTS;
+		o->svc = ce->svc;
+		o->first = b->nd;
+	}
+	b->d[b->nd++] = ce->dest;
+	b->ops[b->nops - 1].n++;
 }
 
 int restore_run(struct xvsadm_ctx *x, FILE *in, bool *stop)
@@ -163,11 +316,7 @@ int restore_run(struct xvsadm_ctx *x, FILE *in, bool *stop)
 	*stop = false;
 	while ((r = restore_read_line(in, x->prog, &l)) > 0) {
 		if (l.argc > 1 && batchable(x, &l, &ce)) {
-			if (b->n == XVS_CTL_MAX_DESTS ||
-			    (b->n && memcmp(&b->svc.id, &ce.svc.id, sizeof(ce.svc.id))))
-				batch_flush(x, b);
-			b->svc = ce.svc;
-			b->d[b->n++] = ce.dest;
+			batch_add(x, b, &ce);
 		} else if (l.argc > 1) {
 			batch_flush(x, b);
 			result = run_line(x, l.argc, l.argv, stop);

@@ -327,6 +327,89 @@ static void client_close(struct loop *l, struct client *c)
 	nclients--;
 }
 
+/* Run one request, log it, make good a failed addr_set adjustment. */
+static int answer_one(struct xvsd *st, __u16 cmd, const void *p, size_t len, void **reply,
+		      size_t *reply_len)
+{
+	int status, err;
+
+	status = ctl_handle(st, cmd, p, len, reply, reply_len);
+	if (cmd == XVS_CMD_ADD_DESTS && !status)
+		log_add_dests(p, len, *reply, *reply_len);
+	else
+		log_request(cmd, status, p, len);
+	/* The change adjusted addr_set; a failed adjustment is made good now. */
+	if (!status && cmd < XVS_CMD_MAX && cmd_names[cmd] && st->addrset_stale) {
+		err = addrset_sync(st);
+		if (err)
+			pr_warn("address sets: %s (the next sweep retries)", strerror(-err));
+	}
+	if (status) {
+		free(*reply);
+		*reply = NULL;
+		*reply_len = 0;
+	}
+	return status;
+}
+
+/* The next frame of an XVS_CMD_MULTI payload at *off, checked. */
+static int multi_next(const char *p, size_t len, size_t *off, struct xvs_ctl_hdr *h)
+{
+	if (len - *off < sizeof(*h))
+		return -EINVAL;
+	memcpy(h, p + *off, sizeof(*h));
+	*off += sizeof(*h);
+	if (h->magic != XVS_CTL_MAGIC || h->version != XVS_CTL_VERSION || h->len > len - *off ||
+	    h->cmd == XVS_CMD_MULTI || h->cmd == XVS_CMD_LIST || h->cmd == XVS_CMD_LIST_CONN)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Several requests in one (ipvsadm -R: a million lines were 20k round
+ * trips): each answered as alone, in order, the answers in one reply. The
+ * whole payload is checked first, so a malformed one runs nothing.
+ */
+static int do_multi(struct xvsd *st, const char *p, size_t len, void **out, size_t *out_len)
+{
+	struct xvs_ctl_hdr h;
+	size_t off = 0, size = 0;
+	char *mem = NULL;
+	FILE *f;
+	int err;
+
+	while (off < len) {
+		err = multi_next(p, len, &off, &h);
+		if (err)
+			return err;
+		off += h.len;
+	}
+	f = open_memstream(&mem, &size);
+	if (!f)
+		return -ENOMEM;
+	for (off = 0; off < len; ) {
+		void *reply = NULL;
+		size_t reply_len = 0, req_len;
+
+		multi_next(p, len, &off, &h);
+		req_len = h.len;
+		h.status = answer_one(st, h.cmd, p + off, req_len, &reply, &reply_len);
+		h.len = reply_len;
+		fwrite(&h, sizeof(h), 1, f);
+		if (reply_len)
+			fwrite(reply, reply_len, 1, f);
+		free(reply);
+		off += req_len;
+	}
+	if (fclose(f)) {
+		free(mem);
+		return -ENOMEM;
+	}
+	*out = mem;
+	*out_len = size;
+	return 0;
+}
+
 /* Answer the request now complete in c. Returns 0 or -errno of the send. */
 static int client_answer(struct client *c)
 {
@@ -334,18 +417,11 @@ static int client_answer(struct client *c)
 	size_t reply_len = 0;
 	int status, err;
 
-	status = ctl_handle(c->st, c->hdr.cmd, c->payload, c->hdr.len, &reply, &reply_len);
-	if (c->hdr.cmd == XVS_CMD_ADD_DESTS && !status)
-		log_add_dests(c->payload, c->hdr.len, reply, reply_len);
+	if (c->hdr.cmd == XVS_CMD_MULTI)
+		status = do_multi(c->st, c->payload, c->hdr.len, &reply, &reply_len);
 	else
-		log_request(c->hdr.cmd, status, c->payload, c->hdr.len);
-	/* The change adjusted addr_set; a failed adjustment is made good now. */
-	if (!status && c->hdr.cmd < XVS_CMD_MAX && cmd_names[c->hdr.cmd] &&
-	    c->st->addrset_stale) {
-		err = addrset_sync(c->st);
-		if (err)
-			pr_warn("address sets: %s (the next sweep retries)", strerror(-err));
-	}
+		status = answer_one(c->st, c->hdr.cmd, c->payload, c->hdr.len, &reply,
+				    &reply_len);
 	if (status) {
 		free(reply);
 		reply = NULL;

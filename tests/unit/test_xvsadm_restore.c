@@ -120,8 +120,8 @@ static void test_restore_one_connection(void **state)
 	r = run("ipvsadm", "-R", rules);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.err, "");
-	/* GET_INFO, the two -A and each service's -a lines as one request, one connection */
-	assert_int_equal(fake_last_conn_requests(&fake), 5);
+	/* GET_INFO, the first -A (it connects), the other lines as one request */
+	assert_int_equal(fake_last_conn_requests(&fake), 3);
 	result_free(&r);
 
 	r = run("ipvsadm", "-S -n", "");
@@ -280,9 +280,11 @@ static void test_list_one(void **state)
 }
 
 /*
- * -a lines go in batches (XVS_CMD_ADD_DESTS) yet read as separate lines:
- * each failing line's message in line order, the status the last line's;
- * an xvsd without batches (-EINVAL) gets one request per line instead.
+ * -A and -a lines go in one request (XVS_CMD_MULTI; each service's -a
+ * lines one XVS_CMD_ADD_DESTS in it) yet read as separate lines: each
+ * failing line's message in line order, the status the last line's; an
+ * xvsd without XVS_CMD_MULTI (-EINVAL) gets a request per service's lines,
+ * one without batches one request per line.
  */
 static const char batch_rules[] =
 	"-A -t 10.1.0.1:80 -s rr\n"
@@ -323,17 +325,23 @@ static void batch_run(struct fake_xvsd *f, int requests)
 static void test_restore_batches(void **state)
 {
 	struct fake_state plain = { 0 };
-	struct fake_state old = { .fail_cmd = XVS_CMD_ADD_DESTS, .fail_err = EINVAL };
+	struct fake_state no_multi = { .fail_cmd = XVS_CMD_MULTI, .fail_err = EINVAL };
+	struct fake_state old = { .fail_cmd = XVS_CMD_MULTI, .fail_cmd2 = XVS_CMD_ADD_DESTS,
+				  .fail_err = EINVAL };
 	struct fake_xvsd f;
 
 	(void)state;
-	/* GET_INFO, -A, a batch of 3, one of 1 (another service), one of 1 */
+	/* GET_INFO, -A (it connects), one request for the rest */
 	fake_start(&f, &plain);
-	batch_run(&f, 5);
+	batch_run(&f, 3);
 	fake_stop(&f);
-	/* the same plus each line again alone after the refused batch */
+	/* the refused one, then a batch of 3, one of 1 (another service), one of 1 */
+	fake_start(&f, &no_multi);
+	batch_run(&f, 3 + 3);
+	fake_stop(&f);
+	/* the same plus each line again alone after each refused batch */
 	fake_start(&f, &old);
-	batch_run(&f, 5 + 5);
+	batch_run(&f, 3 + 3 + 5);
 	fake_stop(&f);
 	setenv("XVS_SOCKET", fake.path, 1);
 }

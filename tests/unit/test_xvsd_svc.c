@@ -900,6 +900,83 @@ static void test_ctl_socket(void **state)
 	rmdir(path);
 }
 
+/* Append one request frame of XVS_CMD_MULTI to @buf at *len. */
+static void multi_put(char *buf, size_t *len, __u32 magic, __u16 cmd, const void *p, size_t plen)
+{
+	struct xvs_ctl_hdr h = { magic, XVS_CTL_VERSION, cmd, plen, 0 };
+
+	memcpy(buf + *len, &h, sizeof(h));
+	memcpy(buf + *len + sizeof(h), p, plen);
+	*len += sizeof(h) + plen;
+}
+
+/*
+ * XVS_CMD_MULTI: each request answered as alone, in order, in one reply
+ * (an -A and its servers, one a duplicate); a malformed one runs none of
+ * them.
+ */
+static void test_ctl_multi(void **state)
+{
+	struct xvsd_fixture *f = *state;
+	struct xvs_ctl_svc s = svc_req(IPPROTO_TCP, "192.168.1.210", 80, "rr");
+	struct xvs_ctl_dest d[2] = { dest_req("10.0.0.2", 80, 1), dest_req("10.0.0.2", 80, 1) };
+	char req[1024], add[sizeof(s) + sizeof(d)], path[64];
+	struct xvs_ctl_hdr h;
+	size_t len = 0, rlen = 0;
+	char *reply = NULL;
+	__s32 res[2];
+	pid_t pid;
+	int fd, lfd;
+
+	NEED_ROOT(f);
+	snprintf(path, sizeof(path), "/tmp/test_xvsd_multi.%d/sock", getpid());
+	lfd = ctl_listen(path);
+	assert_true(lfd >= 0);
+	pid = fork();
+	if (!pid) {
+		struct loop *l = loop_new();
+
+		ctl_serve(l, lfd, &f->st);
+		loop_run(l);
+		_exit(0);
+	}
+	fd = connect_retry(path);
+	/* A bad second frame: -EINVAL, the first not run either. */
+	multi_put(req, &len, XVS_CTL_MAGIC, XVS_CMD_ADD_SVC, &s, sizeof(s));
+	multi_put(req, &len, 0xdeadbeef, XVS_CMD_ADD_SVC, &s, sizeof(s));
+	assert_int_equal(ctl_call(fd, XVS_CMD_MULTI, req, len, NULL, NULL), -EINVAL);
+	len = 0;
+	multi_put(req, &len, XVS_CTL_MAGIC, XVS_CMD_ADD_SVC, &s, sizeof(s));
+	memcpy(add, &s, sizeof(s));
+	memcpy(add + sizeof(s), d, sizeof(d));
+	multi_put(req, &len, XVS_CTL_MAGIC, XVS_CMD_ADD_DESTS, add, sizeof(add));
+	multi_put(req, &len, XVS_CTL_MAGIC, XVS_CMD_ADD_SVC, &s, sizeof(s));
+	assert_int_equal(ctl_call(fd, XVS_CMD_MULTI, req, len, (void **)&reply, &rlen), 0);
+	assert_int_equal(rlen, 3 * sizeof(h) + sizeof(res));
+	memcpy(&h, reply, sizeof(h));
+	assert_int_equal(h.cmd, XVS_CMD_ADD_SVC);
+	assert_int_equal(h.status, 0);
+	assert_int_equal(h.len, 0);
+	memcpy(&h, reply + sizeof(h), sizeof(h));
+	assert_int_equal(h.cmd, XVS_CMD_ADD_DESTS);
+	assert_int_equal(h.status, 0);
+	assert_int_equal(h.len, sizeof(res));
+	memcpy(res, reply + 2 * sizeof(h), sizeof(res));
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], -EEXIST);
+	memcpy(&h, reply + 2 * sizeof(h) + sizeof(res), sizeof(h));
+	assert_int_equal(h.status, -EEXIST);
+	free(reply);
+	close(fd);
+
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(lfd);
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +993,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_adopt_after_restart, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_handle_garbage, xvsd_fixture_setup, xvsd_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_socket, xvsd_fixture_setup, xvsd_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ctl_multi, xvsd_fixture_setup, xvsd_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,6 +189,7 @@ struct fake_state {
 	struct xvs_ctl_conn conns[8];
 	int nconns;
 	__u16 fail_cmd;		/* answer this command with fail_err */
+	__u16 fail_cmd2;	/* and this one (0: none) */
 	int fail_err;
 	struct xvs_ctl_daemon daemons[2];	/* [state - 1]; state 0: not running */
 };
@@ -246,7 +247,7 @@ static inline int fake_handle(struct fake_state *st, __u16 cmd, const void *p, s
 	struct xvs_ctl_info info = { .version_code = 0x010201, .conn_tab_size = 4096 };
 	int i;
 
-	if (cmd == st->fail_cmd)
+	if (cmd == st->fail_cmd || (st->fail_cmd2 && cmd == st->fail_cmd2))
 		return -st->fail_err;
 	switch (cmd) {
 	case XVS_CMD_GET_INFO:
@@ -319,6 +320,34 @@ static inline int fake_handle(struct fake_state *st, __u16 cmd, const void *p, s
 			memcpy(one + sizeof(*req), &rd[k], sizeof(*rd));
 			r = fake_handle(st, XVS_CMD_ADD_DEST, one, sizeof(one), out);
 			fwrite(&r, sizeof(r), 1, out);
+		}
+		return 0;
+	}
+	case XVS_CMD_MULTI: {
+		/* Each frame as its own request, the answers as frames. */
+		const char *q = p;
+		size_t off;
+		struct xvs_ctl_hdr h;
+
+		for (off = 0; off < len; off += h.len) {
+			char *buf = NULL;
+			size_t blen = 0;
+			FILE *one;
+
+			if (len - off < sizeof(h))
+				return -EINVAL;
+			memcpy(&h, q + off, sizeof(h));
+			off += sizeof(h);
+			if (h.len > len - off || h.cmd == XVS_CMD_MULTI)
+				return -EINVAL;
+			one = open_memstream(&buf, &blen);
+			h.status = fake_handle(st, h.cmd, q + off, h.len, one);
+			fclose(one);
+			h.len = h.status ? 0 : blen;
+			fwrite(&h, sizeof(h), 1, out);
+			fwrite(buf, 1, h.len, out);
+			free(buf);
+			memcpy(&h, q + off - sizeof(h), sizeof(h));
 		}
 		return 0;
 	}
