@@ -20,7 +20,8 @@
 NS_R1=${TOPO_PFX}r1
 NS_R2=${TOPO_PFX}r2
 
-# A do-nothing XDP program, built with the project's clang.
+# A do-nothing XDP program, built with the project's clang and, as the
+# Makefile does, the multiarch include directory (<asm/types.h> is there).
 xdp_pass_object()
 {
 	cat >xdp_pass.c <<-\EOF &&
@@ -31,7 +32,7 @@ xdp_pass_object()
 	}
 	char _license[] __attribute__((section("license"), used)) = "GPL";
 	EOF
-	clang -O2 -g -target bpf -c xdp_pass.c -o xdp_pass.o
+	clang -O2 -g -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c xdp_pass.c -o xdp_pass.o
 }
 
 pmtu_topology()
