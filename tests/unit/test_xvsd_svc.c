@@ -28,6 +28,7 @@
 #include "xvs.skel.h"
 #include "xvsd_maps_test.h"
 #include "ctl_io.h"
+#include "xvsd/addrset.h"
 #include "xvsd/ctl.h"
 #include "xvsd/gc.h"
 #include "xvsd/list.h"
@@ -924,11 +925,15 @@ static void test_ctl_multi(void **state)
 	struct xvs_ctl_hdr h;
 	size_t len = 0, rlen = 0;
 	char *reply = NULL;
+	struct xvs_addr_key key = { 0 };
+	__u32 count = 0;
 	__s32 res[2];
 	pid_t pid;
 	int fd, lfd;
 
 	NEED_ROOT(f);
+	/* The state the server child starts from: addr_set kept by adjustments. */
+	assert_int_equal(addrset_sync(&f->st), 0);
 	snprintf(path, sizeof(path), "/tmp/test_xvsd_multi.%d/sock", getpid());
 	lfd = ctl_listen(path);
 	assert_true(lfd >= 0);
@@ -967,6 +972,13 @@ static void test_ctl_multi(void **state)
 	memcpy(&h, reply + 2 * sizeof(h) + sizeof(res), sizeof(h));
 	assert_int_equal(h.status, -EEXIST);
 	free(reply);
+	/* addr_set's counts, written once for the whole request, are there. */
+	key.addr = inet_addr("10.0.0.2");
+	key.port = htons(80);
+	key.proto = IPPROTO_TCP;
+	key.kind = XVS_ADDR_RS;
+	assert_int_equal(bpf_map_lookup_elem(f->st.maps.addr_set, &key, &count), 0);
+	assert_int_equal(count, 1);
 	close(fd);
 
 	kill(pid, SIGKILL);
