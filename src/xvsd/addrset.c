@@ -473,3 +473,24 @@ void addrset_dest(struct xvsd *st, const struct xvsd_dest *d, int delta)
 		if (adjust(st, &key[i], delta))
 			st->addrset_stale = true;
 }
+
+int addrset_rs_addrs(const struct xvsd *st, __u32 *out, __u32 max, __u32 *n)
+{
+	const struct addrset *a = st->aset;
+	__u32 i, k = 0;
+
+	/* Stale or not written yet: the counts may not say who is linked. */
+	if (!a || st->addrset_stale || a->defer)
+		return -ESTALE;
+	for (i = 0; i < 1u << a->bits; i++) {
+		struct xvs_addr_key key = key_of(a->tab[i].key);
+
+		if (!a->tab[i].key || !a->tab[i].count || key.kind != XVS_ADDR_RS)
+			continue;
+		if (k == max)
+			return -ENOSPC;
+		out[k++] = key.addr;
+	}
+	*n = k;
+	return 0;
+}

@@ -35,6 +35,13 @@ void addrset_dest(struct xvsd *st, const struct xvsd_dest *d, int delta);
 void addrset_defer(struct xvsd *st);
 int addrset_flush(struct xvsd *st);
 
+/*
+ * The addresses of the linked NAT servers, from the counts (a key per
+ * address, port and protocol: duplicates possible), up to @max in @out.
+ * -ESTALE when the counts may be wrong (then walk the servers), -ENOSPC.
+ */
+int addrset_rs_addrs(const struct xvsd *st, __u32 *out, __u32 max, __u32 *n);
+
 /* Free the counts kept in memory (state_free()). */
 void addrset_free(struct xvsd *st);
 

@@ -16,6 +16,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
+#include "addrset.h"
 #include "log.h"
 #include "neigh.h"
 #include "rtnl.h"
@@ -302,20 +303,27 @@ static int release(struct neigh *nb, struct nb_entry *e)
 	return 0;
 }
 
-/* Live NAT servers' addresses, sorted, each once. */
+/*
+ * Live NAT servers' addresses, sorted, each once: from addr_set's counts (a
+ * key per address and port in use), not a walk and sort of every server
+ * (a million each tick), unless those counts are stale.
+ */
 static int server_addrs(const struct xvsd *st, __u32 **out, __u32 *n)
 {
 	__u32 *a, i, cnt = 0;
 
-	a = malloc(st->max_dest * sizeof(*a));
+	a = malloc(2 * st->max_dest * sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	for (i = 1; i < st->max_dest; i++) {
-		const struct xvsd_dest *d = st->dests[i];
+	if (addrset_rs_addrs(st, a, 2 * st->max_dest, &cnt)) {
+		cnt = 0;
+		for (i = 1; i < st->max_dest; i++) {
+			const struct xvsd_dest *d = st->dests[i];
 
-		if (d && !d->trashed && (d->info.flags & XVS_DEST_F_AVAILABLE) &&
-		    d->info.fwd == XVS_FWD_MASQ)
-			a[cnt++] = d->info.addr;
+			if (d && !d->trashed && (d->info.flags & XVS_DEST_F_AVAILABLE) &&
+			    d->info.fwd == XVS_FWD_MASQ)
+				a[cnt++] = d->info.addr;
+		}
 	}
 	*n = sort_unique(a, cnt, sizeof(*a), cmp_u32);
 	*out = a;

@@ -262,6 +262,21 @@ static void test_many_keys(void **state)
 	}
 	assert_int_equal(check(f, 601, "10.0.4.121", 80), 1);
 	assert_int_equal(check(f, 601, "192.168.1.200", 0), 5);
+	/* The servers' addresses from the counts (neigh.c), each once here. */
+	{
+		__u32 addrs[700], n = 0, k, want;
+
+		assert_int_equal(addrset_rs_addrs(&f->st, addrs, 700, &n), 0);
+		assert_int_equal(n, 600);
+		inet_pton(AF_INET, "10.0.4.121", &want);
+		for (k = 0; k < n && addrs[k] != want; k++)
+			;
+		assert_true(k < n);
+		assert_int_equal(addrset_rs_addrs(&f->st, addrs, 10, &n), -ENOSPC);
+		f->st.addrset_stale = true;
+		assert_int_equal(addrset_rs_addrs(&f->st, addrs, 700, &n), -ESTALE);
+		f->st.addrset_stale = false;
+	}
 	/* A service's servers go in one write too. */
 	assert_int_equal(svc_del(&f->st, &s.id), 0);
 	assert_int_equal(check(f, 481, "10.0.4.121", 80), 0);
