@@ -107,9 +107,41 @@ static void fill_dest(struct xvsd *st, const struct xvsd_dest *d,
 	est_read(&d->est, &out->rates);
 }
 
-/* One service and its servers, appended to f. */
+/*
+ * The listing's buffer, sized up front for a whole listing: grown as a
+ * memstream it was copied over and over (a million servers: 130 MB).
+ */
+struct out {
+	char *mem;
+	size_t len, cap;
+};
+
+static int out_room(struct out *o, size_t need)
+{
+	size_t cap = o->cap ? o->cap : 4096;
+	char *mem;
+
+	if (o->len + need <= o->cap)
+		return 0;
+	while (cap < o->len + need)
+		cap *= 2;
+	mem = realloc(o->mem, cap);
+	if (!mem)
+		return -ENOMEM;
+	o->mem = mem;
+	o->cap = cap;
+	return 0;
+}
+
+static void out_put(struct out *o, const void *p, size_t n)
+{
+	memcpy(o->mem + o->len, p, n);
+	o->len += n;
+}
+
+/* One service and its servers, appended to @o. */
 static int put_service(struct xvsd *st, struct xvsd_svc *s, const struct dest_counters *dc,
-		       FILE *f)
+		       struct out *o)
 {
 	struct xvs_svc_dests sd;
 	struct xvs_ctl_svc out;
@@ -123,6 +155,9 @@ static int put_service(struct xvsd *st, struct xvsd_svc *s, const struct dest_co
 	for (i = 0; i < sd.count; i++)
 		if (sd.dest[i] < st->max_dest && st->dests[sd.dest[i]])
 			n++;
+	err = out_room(o, sizeof(out) + n * sizeof(struct xvs_ctl_dest));
+	if (err)
+		return err;
 	memset(&out, 0, sizeof(out));
 	svc_id_from_key(&s->key, &out.id);
 	snprintf(out.sched, sizeof(out.sched), "%s", sched_name(s->cfg.sched));
@@ -133,16 +168,58 @@ static int put_service(struct xvsd *st, struct xvsd_svc *s, const struct dest_co
 	if (!mapset_stats_sum(&st->maps, st->maps.svc_stats, s->id, &stats))
 		copy_stats(&out.stats, &stats);
 	est_read(&s->est, &out.rates);
-	fwrite(&out, sizeof(out), 1, f);
+	out_put(o, &out, sizeof(out));
 	for (i = 0; i < sd.count; i++) {
 		struct xvs_ctl_dest d;
 
 		if (sd.dest[i] >= st->max_dest || !st->dests[sd.dest[i]])
 			continue;
 		fill_dest(st, st->dests[sd.dest[i]], dc, &d);
-		fwrite(&d, sizeof(d), 1, f);
+		out_put(o, &d, sizeof(d));
 	}
 	return 0;
+}
+
+static int out_finish(struct out *o, int err, void **buf, size_t *len)
+{
+	if (err) {
+		free(o->mem);
+		return err;
+	}
+	*buf = o->mem;
+	*len = o->len;
+	return 0;
+}
+
+int list_services(struct xvsd *st, const struct xvs_ctl_svc_id *id, void **buf, size_t *len)
+{
+	struct dest_counters dc = { 0 };
+	struct out o = { 0 };
+	__u32 i;
+	int err = 0;
+
+	if (id) {
+		struct xvs_svc_key key;
+		struct xvsd_svc *s;
+
+		err = svc_key_from_id(id, &key);
+		if (err)
+			return err;
+		s = state_find_svc(st, &key);
+		if (!s)
+			return -ESRCH;
+		err = put_service(st, s, &dc, &o);
+		return out_finish(&o, err, buf, len);
+	}
+	counters_read(st, &dc);
+	/* Each live server is in one list: pages past the end are never touched. */
+	err = out_room(&o, st->nsvcs * sizeof(struct xvs_ctl_svc) +
+			   (size_t)dc.end * sizeof(struct xvs_ctl_dest));
+	for (i = 1; i < st->max_svc && !err; i++)
+		if (st->svcs[i])
+			err = put_service(st, st->svcs[i], &dc, &o);
+	counters_free(&dc);
+	return out_finish(&o, err, buf, len);
 }
 
 static int finish(FILE *f, char **mem, size_t *size, int err, void **buf, size_t *len)
@@ -156,42 +233,6 @@ static int finish(FILE *f, char **mem, size_t *size, int err, void **buf, size_t
 	*buf = *mem;
 	*len = *size;
 	return 0;
-}
-
-int list_services(struct xvsd *st, const struct xvs_ctl_svc_id *id, void **buf, size_t *len)
-{
-	struct dest_counters dc = { 0 };
-	char *mem = NULL;
-	size_t size = 0;
-	__u32 i;
-	FILE *f;
-	int err = 0;
-
-	if (id) {
-		struct xvs_svc_key key;
-		struct xvsd_svc *s;
-
-		err = svc_key_from_id(id, &key);
-		if (err)
-			return err;
-		s = state_find_svc(st, &key);
-		if (!s)
-			return -ESRCH;
-		f = open_memstream(&mem, &size);
-		if (!f)
-			return -ENOMEM;
-		err = put_service(st, s, &dc, f);
-		return finish(f, &mem, &size, err, buf, len);
-	}
-	f = open_memstream(&mem, &size);
-	if (!f)
-		return -ENOMEM;
-	counters_read(st, &dc);
-	for (i = 1; i < st->max_svc && !err; i++)
-		if (st->svcs[i])
-			err = put_service(st, st->svcs[i], &dc, f);
-	counters_free(&dc);
-	return finish(f, &mem, &size, err, buf, len);
 }
 
 struct conn_ctx {
