@@ -93,6 +93,8 @@ void state_svc_unlink(struct xvsd *st, struct xvsd_svc *s)
 	s->hash_next = NULL;
 	st->svcs[s->id] = NULL;
 	st->nsvcs--;
+	if (s->id < st->svc_id_low)
+		st->svc_id_low = s->id;
 }
 
 bool state_svc_id_free(const struct xvsd *st, __u32 id)
@@ -131,8 +133,11 @@ void state_trash_take(struct xvsd *st, struct xvsd_dest *d)
 	struct xvsd_dest **p;
 
 	d->trashed = false;
-	if (d->trash_svc < st->max_svc)
+	if (d->trash_svc < st->max_svc) {
 		st->svc_trash[d->trash_svc]--;
+		if (d->trash_svc < st->svc_id_low)
+			st->svc_id_low = d->trash_svc;
+	}
 	if (!d->vs_known)
 		return;
 	for (p = trash_bucket(st, &d->vs, d->info.addr, d->info.port); *p; p = &(*p)->trash_next) {
@@ -411,6 +416,7 @@ int state_adopt(struct xvsd *st, const struct xvsd_maps *maps)
 	/* The pinned addr_set may be an older xvsd's: the first change rebuilds it. */
 	st->addrset_stale = true;
 	st->dest_id_low = 1;
+	st->svc_id_low = 1;
 	err = adopt_globals(st);
 	if (!err)
 		err = adopt_services(st);
@@ -453,6 +459,7 @@ void state_free(struct xvsd *st)
 	free(st->trash);
 	st->trash = NULL;
 	st->dest_id_low = 1;
+	st->svc_id_low = 1;
 	addrset_free(st);
 }
 

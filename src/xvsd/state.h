@@ -57,6 +57,7 @@ struct xvsd {
 	struct xvsd_dest **trash;	/* 1 << trash_bits buckets, about 4 ids each */
 	__u32 trash_bits;
 	__u32 dest_id_low;	/* every dest id below it is taken */
+	__u32 svc_id_low;	/* every service id below it is taken (state_svc_id_free) */
 	bool addrset_stale;	/* addr_set may differ from the above: rebuild it whole */
 	struct addrset *aset;	/* addr_set's counts as xvsd wrote them (addrset.c) */
 	struct xvs_globals globals;

@@ -98,9 +98,12 @@ static __u32 alloc_svc_id(struct xvsd *st)
 {
 	__u32 i;
 
-	for (i = 1; i < st->max_svc; i++)
-		if (state_svc_id_free(st, i))
+	for (i = st->svc_id_low ? st->svc_id_low : 1; i < st->max_svc; i++) {
+		if (state_svc_id_free(st, i)) {
+			st->svc_id_low = i;
 			return i;
+		}
+	}
 	return 0;
 }
 
