@@ -222,8 +222,9 @@ int svc_edit(struct xvsd *st, const struct xvs_ctl_svc *req)
 static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 {
 	struct xvs_svc_dests sd, empty;
+	struct xvs_dest infos[XVS_MAX_RS];
+	__u32 ids[XVS_MAX_RS], i, n = 0, done;
 	__u64 now = state_now_ns();
-	__u32 i;
 	int err;
 
 	if (bpf_map_delete_elem(st->maps.svc_map, &s->key) && errno != ENOENT)
@@ -243,11 +244,18 @@ static int svc_remove(struct xvsd *st, struct xvsd_svc *s)
 			continue;
 		addrset_dest(st, d, -1);
 		d->info.flags &= ~XVS_DEST_F_AVAILABLE;
-		if (bpf_map_update_elem(st->maps.dest_info, &d->id, &d->info, BPF_ANY))
-			pr_warn("remove server id %u: %s", d->id, strerror(errno));
+		ids[n] = d->id;
+		infos[n++] = d->info;
 		if (!d->trashed)
 			state_trash_put(st, d, now);
 	}
+	/* Their dest_info in one write (-C: a million servers). */
+	done = n;
+	if (n && bpf_map_update_batch(st->maps.dest_info, ids, infos, &done, NULL))
+		done = done < n ? done : 0;
+	for (i = done; i < n; i++)
+		if (bpf_map_update_elem(st->maps.dest_info, &ids[i], &infos[i], BPF_ANY))
+			pr_warn("remove server id %u: %s", ids[i], strerror(errno));
 	state_svc_unlink(st, s);
 	addrset_svc(st, s, -1);
 	free(s);
