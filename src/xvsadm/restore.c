@@ -9,6 +9,7 @@
  * line order.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,25 +239,37 @@ static void send_each(struct xvsadm_ctx *x, struct batch *b)
 	}
 }
 
-/*
- * Send the batch in one request; print each failed line's message in line
- * order. Returns the last line's status, or -1 for an empty batch.
- */
-static int batch_flush(struct xvsadm_ctx *x, struct batch *b)
+/* Send the batch as one XVS_CMD_MULTI; -EINVAL: it could not be built. */
+static int batch_send(struct xvsadm_ctx *x, struct batch *b)
 {
-	int err = -EINVAL, result = -1;
-	size_t i, j, len = 0, rlen = 0;
-	void *reply = NULL;
-	char *req;
+	size_t len = 0;
+	char *req = multi_build(b, &len);
+	int err;
 
-	if (!b->nops)
-		return -1;
-	req = multi_build(b, &len);
-	if (req)
-		err = ctl_call(x->client.fd, XVS_CMD_MULTI, req, len, &reply, &rlen);
-	if (!err)
-		err = multi_parse(b, reply, rlen);
+	if (!req)
+		return -EINVAL;
+	err = ctl_send(x->client.fd, XVS_CMD_MULTI, 0, req, len);
 	free(req);
+	return err;
+}
+
+/*
+ * Read the sent batch's answer (unless its send failed with @err); print
+ * each failed line's message in line order. Returns the last line's status.
+ */
+static int batch_finish(struct xvsadm_ctx *x, struct batch *b, int err)
+{
+	struct xvs_ctl_hdr h;
+	void *reply = NULL;
+	int result = -1;
+	size_t i, j;
+
+	if (!err)
+		err = ctl_recv(x->client.fd, &h, &reply, SIZE_MAX);
+	if (!err && h.cmd != XVS_CMD_MULTI)
+		err = -EBADMSG;
+	if (!err)
+		err = h.status ? h.status : multi_parse(b, reply, h.len);
 	free(reply);
 	/* An xvsd without XVS_CMD_MULTI ran none of them. */
 	if (err == -EINVAL)
@@ -287,6 +300,48 @@ static int batch_flush(struct xvsadm_ctx *x, struct batch *b)
 }
 
 /*
+ * Two batches: lines are parsed into one while xvsd runs the other, whose
+ * answer is read just before the next is sent (one request outstanding, so
+ * neither side can block the other; messages still in line order).
+ */
+struct pipe {
+	struct batch b[2];
+	int fill;		/* the batch lines go to */
+	bool sent;		/* b[!fill] is with xvsd */
+	int send_err;		/* its send's error */
+};
+
+/* The answer to the batch with xvsd, if one is; -1 if none. */
+static int pipe_wait(struct xvsadm_ctx *x, struct pipe *p)
+{
+	if (!p->sent)
+		return -1;
+	p->sent = false;
+	return batch_finish(x, &p->b[!p->fill], p->send_err);
+}
+
+/* Send the filling batch, after the answer to the one before (returned). */
+static int pipe_send(struct xvsadm_ctx *x, struct pipe *p)
+{
+	int result = pipe_wait(x, p);
+
+	if (!p->b[p->fill].nops)
+		return result;
+	p->send_err = batch_send(x, &p->b[p->fill]);
+	p->sent = true;
+	p->fill = !p->fill;
+	return result;
+}
+
+/* Everything sent and answered: the last line's status, -1 if none. */
+static int pipe_drain(struct xvsadm_ctx *x, struct pipe *p)
+{
+	int a = pipe_send(x, p), b = pipe_wait(x, p);
+
+	return b >= 0 ? b : a;
+}
+
+/*
  * A line to batch: an -A or -a that parses, once xvsd is connected (the
  * first request connects, with run_line()'s messages if that fails).
  */
@@ -300,8 +355,9 @@ static bool batchable(struct xvsadm_ctx *x, const struct restore_line *l,
 }
 
 /* Queue @ce's line: a new op, or one more line of the last run of -a. */
-static void batch_add(struct xvsadm_ctx *x, struct batch *b, const struct xvsadm_cmd *ce)
+static void batch_add(struct xvsadm_ctx *x, struct pipe *p, const struct xvsadm_cmd *ce)
 {
+	struct batch *b = &p->b[p->fill];
 	struct op *last = b->nops ? &b->ops[b->nops - 1] : NULL;
 	bool more = ce->cmd == CMD_ADDDEST && last && last->cmd == XVS_CMD_ADD_DESTS &&
 		    last->n < XVS_CTL_MAX_DESTS &&
@@ -312,7 +368,8 @@ static void batch_add(struct xvsadm_ctx *x, struct batch *b, const struct xvsadm
 	struct op *o;
 
 	if (b->nops == MAX_OPS || b->nd == MAX_LINES || b->bytes + grow > XVS_CTL_MAX_REQ) {
-		batch_flush(x, b);
+		pipe_send(x, p);
+		b = &p->b[p->fill];
 		more = false;
 		grow = sizeof(struct xvs_ctl_hdr) + sizeof(ce->svc) +
 		       (ce->cmd == CMD_ADDDEST ? sizeof(struct xvs_ctl_dest) : 0);
@@ -340,11 +397,11 @@ int restore_run(struct xvsadm_ctx *x, FILE *in, bool *stop)
 {
 	struct restore_line l;
 	struct xvsadm_cmd ce;
-	struct batch *b;
+	struct pipe *p;
 	int r, f, result = 0;
 
-	b = calloc(1, sizeof(*b));
-	if (!b) {
+	p = calloc(1, sizeof(*p));
+	if (!p) {
 		fprintf(x->err, "%s\n", strerror(ENOMEM));
 		*stop = true;
 		return 1;
@@ -352,19 +409,19 @@ int restore_run(struct xvsadm_ctx *x, FILE *in, bool *stop)
 	*stop = false;
 	while ((r = restore_read_line(in, x->prog, &l)) > 0) {
 		if (l.argc > 1 && batchable(x, &l, &ce)) {
-			batch_add(x, b, &ce);
+			batch_add(x, p, &ce);
 		} else if (l.argc > 1) {
-			batch_flush(x, b);
+			pipe_drain(x, p);
 			result = run_line(x, l.argc, l.argv, stop);
 		}
 		restore_line_free(&l);
 		if (*stop)
 			break;
 	}
-	f = batch_flush(x, b);
+	f = pipe_drain(x, p);
 	if (f >= 0)
 		result = f;
-	free(b);
+	free(p);
 	if (*stop)
 		return result;
 	if (r < 0) {

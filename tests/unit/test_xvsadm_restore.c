@@ -346,6 +346,46 @@ static void test_restore_batches(void **state)
 	setenv("XVS_SOCKET", fake.path, 1);
 }
 
+/*
+ * More lines than one request holds: the second request goes out after the
+ * first's answer is read, while the next lines are parsed; the messages
+ * stay in line order.
+ */
+static void test_restore_two_requests(void **state)
+{
+	struct fake_state plain = { 0 };
+	char *in = NULL, *want = NULL;
+	size_t ilen = 0, wlen = 0;
+	FILE *fi = open_memstream(&in, &ilen), *fw = open_memstream(&want, &wlen);
+	struct fake_xvsd f;
+	struct result r;
+	int i;
+
+	(void)state;
+	fprintf(fi, "-A -t 10.1.0.1:80 -s rr\n");
+	for (i = 0; i < 9000; i++) {
+		fprintf(fi, "-a -t 10.1.0.9:80 -r 10.0.0.4:80 -m\n");
+		fprintf(fw, "Service not defined\n");
+	}
+	fprintf(fi, "-a -t 10.1.0.1:80 -r 10.0.0.3:80 -m -x 1 -y 2\n");
+	fprintf(fw, "Numerical result out of range\n");
+	fclose(fi);
+	fclose(fw);
+	fake_start(&f, &plain);
+	setenv("XVS_SOCKET", f.path, 1);
+	fake_drain_reports(&f);
+	r = run("ipvsadm", "-R", in);
+	assert_string_equal(r.err, want);
+	assert_int_equal(r.rc, 255);
+	result_free(&r);
+	/* GET_INFO, -A (it connects), two requests for the rest */
+	assert_int_equal(fake_last_conn_requests(&f), 4);
+	fake_stop(&f);
+	setenv("XVS_SOCKET", fake.path, 1);
+	free(in);
+	free(want);
+}
+
 static void test_generic_errno(void **state)
 {
 	struct fake_state init = { .fail_cmd = XVS_CMD_FLUSH, .fail_err = EPERM };
@@ -373,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_list_one),
 		cmocka_unit_test(test_daemons),
 		cmocka_unit_test(test_restore_batches),
+		cmocka_unit_test(test_restore_two_requests),
 		cmocka_unit_test(test_generic_errno),
 	};
 
