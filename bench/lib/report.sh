@@ -59,10 +59,11 @@ report_table()
 			"$(sum_get table fill_s "$f" 6)" "$(sum_get table mem_ns "$f" 6)"
 	done
 	printf '\nControl plane, seconds (median of %s)\n' "$BENCH_RUNS"
-	printf '  %-8s %8s %8s %8s\n' shape apply list clear
-	for f in 1023x8 127x64; do
-		printf '  %-8s %8s %8s %8s\n' "$f" "$(sum_get control apply "$f" 6)" \
-			"$(sum_get control list "$f" 6)" "$(sum_get control clear "$f" 6)"
+	printf '  %-10s %8s %8s %8s %8s\n' shape apply list clear again
+	for f in $BENCH_CONTROL_SHAPES; do
+		printf '  %-10s %8s %8s %8s %8s\n' "$f" "$(sum_get control apply "$f" 6)" \
+			"$(sum_get control list "$f" 6)" "$(sum_get control clear "$f" 6)" \
+			"$(sum_get control again "$f" 6)"
 	done
 }
 
@@ -76,7 +77,7 @@ report_json()
 		u["lat_p50"] = "us (one way)"; u["lat_p99"] = "us (one way)"
 		u["pps1"] = "packets/s"; u["pps2"] = "packets/s"; u["cpu_ns"] = "ns/packet"
 		u["lookup_ns"] = "ns"; u["lookup_mps"] = "Mlookups/s"; u["bytes_conn"] = "bytes"
-		u["fill_s"] = "s"; u["mem_ns"] = "ns"; u["apply"] = "s"; u["list"] = "s"; u["clear"] = "s"
+		u["fill_s"] = "s"; u["mem_ns"] = "ns"; u["apply"] = "s"; u["list"] = "s"; u["clear"] = "s"; u["again"] = "s"
 		printf "{\n  \"date\": \"%s\", \"kernel\": \"%s\", \"cpus\": %d, \"runs\": %d, \"suite_seconds\": %d,\n", date, kernel, cpus, runs, secs
 		printf "  \"results\": ["
 	}

@@ -6,6 +6,7 @@
 # configuration through a fresh xvsd in the director.
 
 BENCH_LOOKUP_SIZES="1000 100000 1000000 10000000"
+BENCH_CONTROL_SHAPES=${BENCH_CONTROL_SHAPES:-"1023x8 127x64 10000x100"}
 
 scale_lookups()
 {
@@ -50,35 +51,40 @@ scale_time()
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
 }
 
-# XVS_MAX_SVC and XVS_MAX_DEST (include/xvs/abi.h) bound what one xvsd holds:
-# 1023 services, 8191 real servers in all, 64 per service. The issue's
-# 10k services x 100 servers is 1M servers; these shapes are the largest
-# the limits allow, one wide and one deep.
+# SERVICESxSERVERS shapes (issue 6's target is 10000x100: 1M servers), each
+# run into a fresh xvsd sized for it (--max-services, --max-servers): apply
+# (ipvsadm-restore), list (-L -n, its line count checked), clear (-C), and
+# apply again after the clear (every server comes back through the trash),
+# then clear and stop.
 scale_control()
 {
 	local shape s d f r t lines want
-	for shape in 1023x8 127x64; do
-		over_budget "control plane $shape" && return
-		# A fresh xvsd per shape: nothing left from the previous one.
-		topo_xvsd_start >>"$BENCH_LOG" 2>&1 || { echo "bench: xvsd did not start" >&2; return; }
+	for shape in $BENCH_CONTROL_SHAPES; do
 		s=${shape%x*}
 		d=${shape#*x}
 		f=$TOPO_TMP/rules-$shape
 		scale_rules "$s" "$d" >"$f"
 		want=$((3 + s * (d + 1)))
 		for ((r = 1; r <= BENCH_RUNS; r++)); do
-			t=$(scale_time xvsadm -R <"$f" 2>>"$BENCH_LOG") ||
-				{ echo "bench: restore of $shape failed, see $BENCH_LOG" >&2; break; }
-			record control apply "$shape" $r "$t"
-			t=$(scale_time sh -c 'xvsadm -L -n >"$1"' _ "$TOPO_TMP/list") &&
-			lines=$(wc -l <"$TOPO_TMP/list") &&
-			if [ "$lines" = "$want" ]; then
-				record control list "$shape" $r "$t"
+			over_budget "control plane $shape" && return
+			topo_xvsd_start --max-services "$s" --max-servers $((s * d)) >>"$BENCH_LOG" 2>&1 ||
+				{ echo "bench: xvsd did not start" >&2; return; }
+			if t=$(scale_time xvsadm -R <"$f" 2>>"$BENCH_LOG"); then
+				record control apply "$shape" $r "$t"
+				t=$(scale_time sh -c 'xvsadm -L -n >"$1"' _ "$TOPO_TMP/list") &&
+				lines=$(wc -l <"$TOPO_TMP/list") &&
+				if [ "$lines" = "$want" ]; then
+					record control list "$shape" $r "$t"
+				else
+					echo "bench: listing of $shape has $lines lines, want $want" >&2
+				fi
+				t=$(scale_time xvsadm -C) && record control clear "$shape" $r "$t"
+				t=$(scale_time xvsadm -R <"$f" 2>>"$BENCH_LOG") &&
+				record control again "$shape" $r "$t"
 			else
-				echo "bench: listing of $shape has $lines lines, want $want" >&2
+				echo "bench: restore of $shape failed, see $BENCH_LOG" >&2
 			fi
-			t=$(scale_time xvsadm -C) && record control clear "$shape" $r "$t"
+			bench_xvs_down >>"$BENCH_LOG" 2>&1
 		done
-		bench_xvs_down >>"$BENCH_LOG" 2>&1
 	done
 }
