@@ -213,8 +213,8 @@ static void add_stage(const struct xvsd_svc *s, struct xvs_svc_dests *sd,
 /*
  * The bind rule: a server back from the trash may still hold connections,
  * enough to be overloaded. A fresh id has none to count: trash_free()
- * zeroes dest_cnt before dest_info, so an id free in dest_info has zero
- * counts even after a crash in between.
+ * frees only ids whose dest_cnt reads zero and clears dest_info last, so an
+ * id free in dest_info has zero counts even after a crash in between.
  */
 static void add_bind_rule(struct xvsd *st, struct xvs_svc_dests *sd, const struct pending *p,
 			  __u32 np)

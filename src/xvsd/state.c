@@ -466,10 +466,12 @@ void state_free(struct xvsd *st)
 #define FREE_BATCH 1024
 
 /*
- * Zero @n ids' dest_cnt, dest_stats, then dest_info, in a batch each (-C
- * then a restore into full tables reclaims every server at once). dest_info
- * goes last: an id empty there is free after a restart, and its next user
- * takes its counts as zero without reading them. Returns 0 or -errno.
+ * Zero @n ids' dest_stats, then dest_info, in a batch each (-C then a
+ * restore into full tables reclaims every server at once). Their dest_cnt
+ * was read as zero and nothing can count on an unlinked server: it stays.
+ * dest_info goes last: an id empty there is free after a restart, and its
+ * next user takes its counts as zero without reading them. Returns 0 or
+ * -errno.
  */
 static int zero_ids(struct xvsd *st, const __u32 *ids, __u32 n)
 {
@@ -478,16 +480,13 @@ static int zero_ids(struct xvsd *st, const __u32 *ids, __u32 n)
 	void *zero;
 	int err = 0;
 
-	/* The zeroes of the largest value serve all three maps. */
+	/* The zeroes of the larger value serve both maps. */
 	if (size < sizeof(struct xvs_dest))
 		size = sizeof(struct xvs_dest);
 	zero = calloc(n, size);
 	if (!zero)
 		return -ENOMEM;
-	if (bpf_map_update_batch(st->maps.dest_cnt, ids, zero, &done, NULL))
-		err = -errno;
-	done = n;
-	if (!err && bpf_map_update_batch(st->maps.dest_stats, ids, zero, &done, NULL))
+	if (bpf_map_update_batch(st->maps.dest_stats, ids, zero, &done, NULL))
 		err = -errno;
 	done = n;
 	if (!err && bpf_map_update_batch(st->maps.dest_info, ids, zero, &done, NULL))
