@@ -200,6 +200,14 @@ static __always_inline int conn_expire(const struct xvs_conn_key *k,
 }
 
 /*
+ * The timer is refreshed at most once per CONN_TOUCH_NS: a steady flow then
+ * reads its entry without writing it, so CPUs sharing a flow don't pull its
+ * cache line from each other on every packet (a timeout is seconds long;
+ * IPVS's own clock ticks in jiffies, 1-10 ms).
+ */
+#define CONN_TOUCH_NS	(1000 * 1000ULL)
+
+/*
  * Move @cn to state @next (a packet of it just passed): CAS the state word,
  * and if this CPU made the change, move the dest's count between active and
  * inactive. Refreshes the timer with @next's timeout either way. Returns 1
@@ -233,8 +241,10 @@ static __always_inline int conn_set_state(struct xvs_conn *cn, __u32 next,
 		}
 		break;
 	}
-	cn->timeout = conn_state_timeout(g, next);
-	cn->last_seen = now;
+	if (changed || now - cn->last_seen >= CONN_TOUCH_NS) {
+		cn->timeout = conn_state_timeout(g, next);
+		cn->last_seen = now;
+	}
 	return changed;
 }
 

@@ -15,6 +15,7 @@
  *   6 TCP VIP:84 wrr  [8 RS1:84 w2, 9 RS2:84 w1]
  *   8 TCP VIP:85 rr -p 300 -M 255.255.255.0  [10 RS1:85, 11 RS2:85]
  */
+#include <time.h>
 #include <linux/pkt_cls.h>
 #include "dp_steps.h"
 
@@ -675,6 +676,44 @@ static int t_gc(void)
 	return 0;
 }
 
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * A packet of a steady connection refreshes its timer at most once per
+ * millisecond (CONN_TOUCH_NS), so CPUs sharing the flow don't write its
+ * entry on every packet; a state change always refreshes it.
+ */
+static int t_touch(void)
+{
+	struct pkt_spec ack = c2v(40001, 80, TH_ACK);
+	struct pkt_spec ack_o = c2r(40001, RS1, 8080, MAC_RS1, TH_ACK);
+	struct xvs_conn cn;
+	struct dp_run r;
+	__u64 put, after;
+
+	CHECK(state_of(IPPROTO_TCP, 40001, 80) == XVS_TCP_S_ESTABLISHED);
+	CHECK(!dp_conn(&env, IPPROTO_TCP, CLI, 40001, VIP, 80, &cn));
+	put = cn.last_seen = mono_ns();
+	CHECK(!dp_conn_put(&env, &cn, IPPROTO_TCP));
+	CHECK(!run(0, &ack, env.ext, XDP_REDIRECT, &ack_o, &r));
+	after = mono_ns();
+	CHECK(!dp_conn(&env, IPPROTO_TCP, CLI, 40001, VIP, 80, &cn));
+	/* Untouched, unless this machine took a millisecond for the run. */
+	CHECK(cn.last_seen == put || after - put >= 1000000);
+	put = cn.last_seen = mono_ns() - 2000000;
+	CHECK(!dp_conn_put(&env, &cn, IPPROTO_TCP));
+	CHECK(!run(0, &ack, env.ext, XDP_REDIRECT, &ack_o, &r));
+	CHECK(!dp_conn(&env, IPPROTO_TCP, CLI, 40001, VIP, 80, &cn));
+	CHECK(cn.last_seen >= put + 2000000);
+	return 0;
+}
+
 static int t_lazy_expiry(void)
 {
 	struct pkt_spec ack = c2v(40004, 80, TH_ACK);
@@ -817,6 +856,7 @@ static const struct dp_step steps[] = {
 	{ "wlc: ties to first in list, then least loaded", t_wlc },
 	{ "wrr 2:1 over packets: 8 8 9 8 8 9", t_wrr },
 	{ "xvs_gc: idle conn expired, counts fixed; FORCE", t_gc },
+	{ "a steady flow's timer refreshed at most once per ms", t_touch },
 	{ "lazy expiry on the next packet", t_lazy_expiry },
 	{ "persistence: templates, n_control, re-arm, invalidation, gc", t_persistence },
 };
