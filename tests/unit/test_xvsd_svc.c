@@ -813,6 +813,21 @@ static int connect_retry(const char *path)
 	return fd;
 }
 
+/* A child process serving @lfd for @st until killed; its pid. */
+static pid_t serve_forked(struct xvsd *st, int lfd)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		struct loop *l = loop_new();
+
+		ctl_serve(l, lfd, st);
+		loop_run(l);
+		_exit(0);
+	}
+	return pid;
+}
+
 static void test_ctl_socket(void **state)
 {
 	struct xvsd_fixture *f = *state;
@@ -828,14 +843,7 @@ static void test_ctl_socket(void **state)
 	lfd = ctl_listen(path);
 	assert_true(lfd >= 0);
 	assert_int_equal(ctl_listen(path), -EADDRINUSE);	/* someone answers now */
-	pid = fork();
-	if (!pid) {
-		struct loop *l = loop_new();
-
-		ctl_serve(l, lfd, &f->st);
-		loop_run(l);
-		_exit(0);
-	}
+	pid = serve_forked(&f->st, lfd);
 	snap_take(&f->st, &before);
 
 	/* Bad magic: closed, no answer. */
@@ -937,14 +945,7 @@ static void test_ctl_multi(void **state)
 	snprintf(path, sizeof(path), "/tmp/test_xvsd_multi.%d/sock", getpid());
 	lfd = ctl_listen(path);
 	assert_true(lfd >= 0);
-	pid = fork();
-	if (!pid) {
-		struct loop *l = loop_new();
-
-		ctl_serve(l, lfd, &f->st);
-		loop_run(l);
-		_exit(0);
-	}
+	pid = serve_forked(&f->st, lfd);
 	fd = connect_retry(path);
 	/* A bad second frame: -EINVAL, the first not run either. */
 	multi_put(req, &len, XVS_CTL_MAGIC, XVS_CMD_ADD_SVC, &s, sizeof(s));
