@@ -15,6 +15,7 @@
 
 #include "ctl_io.h"
 #include "errors.h"
+#include "grow.h"
 #include "restore.h"
 
 #define RUN_FAILED	255	/* run.c's status of a failed operation */
@@ -53,18 +54,8 @@ struct words {
 
 static int add_word(struct words *w, const char *p, size_t len)
 {
-	if (w->len + len + 1 > w->cap) {
-		size_t cap = w->cap ? w->cap : 256;
-		char *text;
-
-		while (cap < w->len + len + 1)
-			cap *= 2;
-		text = realloc(w->text, cap);
-		if (!text)
-			return -ENOMEM;
-		w->text = text;
-		w->cap = cap;
-	}
+	if (grow(&w->text, &w->cap, w->len + len + 1, 1, 256))
+		return -ENOMEM;
 	memcpy(w->text + w->len, p, len);
 	w->text[w->len + len] = '\0';
 	w->len += len + 1;

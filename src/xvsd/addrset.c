@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 
 #include "addrset.h"
+#include "grow.h"
 
 struct want {
 	struct xvs_addr_key key;
@@ -43,7 +44,8 @@ struct addrset {
 	__u32 used;		/* slots with a key, live or at zero */
 	__u32 live;		/* keys with a count: what the map should hold */
 	__u64 *dirty;		/* keys to write at the flush, each once */
-	__u32 ndirty, dirty_cap;
+	__u32 ndirty;
+	size_t dirty_cap;
 	__u32 defer;		/* addrset_defer() calls not yet flushed */
 };
 
@@ -434,15 +436,8 @@ static int adjust(struct xvsd *st, const struct xvs_addr_key *key, int delta)
 	if (!e->count)
 		a->live--;
 	if (!e->dirty) {
-		if (a->ndirty == a->dirty_cap) {
-			__u32 cap = a->dirty_cap ? 2 * a->dirty_cap : 256;
-			__u64 *p = realloc(a->dirty, cap * sizeof(*p));
-
-			if (!p)
-				return -ENOMEM;
-			a->dirty = p;
-			a->dirty_cap = cap;
-		}
+		if (grow(&a->dirty, &a->dirty_cap, a->ndirty + 1, sizeof(*a->dirty), 256))
+			return -ENOMEM;
 		a->dirty[a->ndirty++] = e->key;
 		e->dirty = 1;
 	}

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "conn_walk.h"
+#include "grow.h"
 #include "list.h"
 #include "sched_build.h"
 #include "svc.h"
@@ -118,19 +119,7 @@ struct out {
 
 static int out_room(struct out *o, size_t need)
 {
-	size_t cap = o->cap ? o->cap : 4096;
-	char *mem;
-
-	if (o->len + need <= o->cap)
-		return 0;
-	while (cap < o->len + need)
-		cap *= 2;
-	mem = realloc(o->mem, cap);
-	if (!mem)
-		return -ENOMEM;
-	o->mem = mem;
-	o->cap = cap;
-	return 0;
+	return grow(&o->mem, &o->cap, o->len + need, 1, 4096);
 }
 
 static void out_put(struct out *o, const void *p, size_t n)
